@@ -1,0 +1,93 @@
+"""Input checks that answer a learner's mistake with a sentence, not a traceback.
+
+Every message names the argument, the rule it broke and the value received, and
+where it helps, the fix. All checks raise ``ValueError`` or ``TypeError``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+def _show(value, limit: int = 80) -> str:
+    """A short printable form of a received value."""
+    if isinstance(value, np.ndarray):
+        text = f"array of shape {value.shape} and dtype {value.dtype}"
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
+    """Convert ``value`` to a finite float array, or raise naming ``name``.
+
+    ``ndim`` may be an int or a tuple of allowed dimensions.
+    """
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be numbers (an array or nested lists), got the string {_show(value)}.")
+    try:
+        arr = np.asarray(value)
+    except ValueError as exc:  # numpy refuses some ragged nestings outright
+        raise ValueError(f"{name} must be a rectangular array, but its rows have different lengths: {_show(value)}.") from exc
+    if arr.dtype == object:
+        raise ValueError(
+            f"{name} must be a rectangular array of numbers, but it is ragged or holds non-numbers: {_show(value)}."
+        )
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} ({_show(value)}).")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got a {arr.ndim}-D array of shape {arr.shape}.")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
+    arr = arr.astype(dtype, copy=False)
+    check_finite(arr, name)
+    return arr
+
+
+def check_finite(arr: np.ndarray, name: str) -> None:
+    """Raise if ``arr`` holds NaN or infinite values, saying where the first one is."""
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        where = tuple(int(i) for i in bad)
+        raise ValueError(
+            f"{name} must be finite, but it holds {arr[tuple(bad)]} at index {where if arr.ndim > 1 else where[0]}."
+            " Remove or impute missing values before using them."
+        )
+
+
+def check_shape(arr: np.ndarray, expected: tuple, name: str) -> None:
+    if arr.shape != tuple(expected):
+        raise ValueError(f"{name} must have shape {tuple(expected)}, got shape {arr.shape}.")
+
+
+def positive_number(value, name: str, allow_zero: bool = False) -> float:
+    """A finite real number > 0 (or >= 0 when ``allow_zero``)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_show(value)}.")
+    value = float(value)
+    rule = ">= 0" if allow_zero else "> 0"
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise ValueError(f"{name} must be a finite number {rule}, got {value!r}.")
+    return value
+
+
+def positive_int(value, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {_show(value)}.")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    return int(value)
+
+
+def choice(value, valid, name: str) -> str:
+    """``value`` must be one of the names in ``valid``."""
+    if not isinstance(value, str) or value not in valid:
+        listed = ", ".join(repr(v) for v in valid)
+        raise ValueError(f"unknown {name} {_show(value)}; valid names are {listed}.")
+    return value

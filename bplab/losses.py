@@ -1,0 +1,101 @@
+"""Loss functions (损失函数) for one sample, and the output error term (误差项) delta^L they give.
+
+Each loss has a per-sample value and the output layer's delta^L = dC/dz^L (BP1).
+For a batch, bplab's loss is the mean of the per-sample losses.
+
+When the shortcut delta^L = a^L - y holds (and only then):
+
+* ``cross_entropy`` with a softmax output layer, for targets y whose entries sum to 1
+  (one-hot labels, or any probability vector);
+* ``binary_cross_entropy`` with a sigmoid output layer (every output neuron sigmoid).
+
+bplab refuses other pairings of these two losses instead of silently computing
+the wrong delta. ``half_sse`` works with every output activation, softmax included:
+its delta^L is (a^L - y) ⊙ f'(z^L), or J^T (a^L - y) for softmax.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from .activations import log_softmax
+
+
+def _half_sse_value(z, a, y, act):
+    # C = 1/2 sum_j (y_j - a_j)^2 per sample
+    d = a - y
+    return 0.5 * (d * d).sum(axis=-1)
+
+
+def _half_sse_delta(z, a, y, act):
+    # BP1: delta^L = (a^L - y) ⊙ f'(z^L)
+    return act.backprop(a - y, z, a)
+
+
+def _ce_value(z, a, y, act):
+    # C = -sum_j y_j log softmax(z)_j, from z by log-sum-exp (finite where a rounds to 0)
+    return -(y * log_softmax(z)).sum(axis=-1)
+
+
+def _bce_value(z, a, y, act):
+    # C = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)] with a = sigmoid(z)
+    #   = sum_j [log(1 + e^{z_j}) - y_j z_j], finite for every z
+    return (np.logaddexp(0.0, z) - y * z).sum(axis=-1)
+
+
+def _shortcut_delta(z, a, y, act):
+    # BP1 after simplification: delta^L = a^L - y
+    return a - y
+
+
+def _needs_softmax(act):
+    if not act.is_softmax:
+        return (
+            f"loss 'cross_entropy' needs a softmax output layer (then delta^L = a^L - y), but the output layer is"
+            f" {act.spec!r}; use activations=[..., 'softmax'], or loss='binary_cross_entropy' for sigmoid outputs."
+        )
+    return None
+
+
+def _needs_sigmoid(act):
+    if act.names != ["sigmoid"] * act.n:
+        return (
+            f"loss 'binary_cross_entropy' needs sigmoid output neurons (then delta^L = a^L - y), but the output"
+            f" layer is {act.spec!r}; use activations=[..., 'sigmoid'], or loss='cross_entropy' with softmax."
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Loss:
+    name: str
+    value: Callable  # value(z, a, y, act) -> per-sample loss, shape (m,)
+    output_delta: Callable  # output_delta(z, a, y, act) -> delta^L, shape (m, n_L)
+    check: Callable  # check(act) -> None, or a message saying why this output layer does not fit
+    latex: str
+    targets_sum_to_one: bool = False
+
+    def __repr__(self):
+        return f"Loss({self.name!r})"
+
+
+LOSSES = {
+    "half_sse": Loss(
+        "half_sse", _half_sse_value, _half_sse_delta, lambda act: None, r"C = \frac{1}{2} \sum_j (y_j - a^L_j)^2"
+    ),
+    "cross_entropy": Loss(
+        "cross_entropy", _ce_value, _shortcut_delta, _needs_softmax, r"C = -\sum_j y_j \log a^L_j", True
+    ),
+    "binary_cross_entropy": Loss(
+        "binary_cross_entropy",
+        _bce_value,
+        _shortcut_delta,
+        _needs_sigmoid,
+        r"C = -\sum_j \left[y_j \log a^L_j + (1 - y_j) \log(1 - a^L_j)\right]",
+    ),
+}
+
+LOSS_NAMES = tuple(LOSSES)

@@ -1,0 +1,188 @@
+"""Training: the three ways the seeds update the weights.
+
+* ``mode="sample"``: standard BP (标准BP): one update after every sample;
+* ``mode="batch"``: accumulated BP (累积BP): one update per pass over the whole set,
+  with the mean of all the per-sample gradients;
+* ``mode="minibatch"``: mini-batch stochastic gradient descent (小批量随机梯度下降).
+
+In batch and mini-batch modes each update is one vectorized forward and backward
+pass over the batch: there is no Python loop over samples.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import as_float_array, choice, positive_int, positive_number
+from .network import check_network
+
+MODES = ("sample", "batch", "minibatch")
+
+
+class TrainingDiverged(FloatingPointError):
+    """Raised when the loss stops being a finite number during training."""
+
+
+@dataclass(eq=False)
+class History:
+    """Per-epoch records of a training run (lists of equal length, one entry per epoch).
+
+    ``accuracy`` entries are None when the targets are not class labels.
+    ``step_loss`` holds the loss of the batch at each update, before the update.
+    ``seconds`` is the wall-clock time since the start, the only entry that varies from run to run.
+    """
+
+    mode: str
+    lr: float
+    batch_size: int
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    seconds: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+
+    @property
+    def epochs(self):
+        return len(self.loss)
+
+    def as_dict(self, with_time=False):
+        keys = ["loss", "accuracy", "val_loss", "val_accuracy", "updates", "step_loss"]
+        return {k: list(getattr(self, k)) for k in keys + (["seconds"] if with_time else [])}
+
+    def __repr__(self):
+        last = f", loss={self.loss[-1]:.6g}" if self.loss else ""
+        acc = f", accuracy={self.accuracy[-1]:.4g}" if self.accuracy and self.accuracy[-1] is not None else ""
+        val = (
+            f", val_accuracy={self.val_accuracy[-1]:.4g}"
+            if self.val_accuracy and self.val_accuracy[-1] is not None
+            else ""
+        )
+        return f"History(mode={self.mode!r}, epochs={self.epochs}{last}{acc}{val})"
+
+
+def accuracy(net, X, Y):
+    """Share of samples classified correctly, or None when Y are not class targets.
+
+    With several outputs the predicted class is the largest output; with one output
+    the prediction is output > 0.5.
+    """
+    Xb, _ = net._input(X, "X")
+    Yb = net._targets(Y, Xb.shape[0], "half_sse", "Y")
+    return _accuracy(net, Xb, Yb, net._forward(Xb)[1][-1])
+
+
+def _accuracy(net, X, Y, out):
+    if not np.isin(Y, (0.0, 1.0)).all():
+        return None
+    if net.sizes[-1] == 1:
+        return float(((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)).mean())
+    return float((out.argmax(axis=1) == Y.argmax(axis=1)).mean())
+
+
+def _evaluate(net, X, Y, lossf):
+    z, a = net._forward(X)
+    L = net.L
+    C = float(lossf.value(z[L], a[L], Y, net._act[L]).mean())
+    return C, _accuracy(net, X, Y, a[L])
+
+
+def _batches(m, mode, batch_size, order):
+    if mode == "sample":
+        return [order[i : i + 1] for i in range(m)]
+    if mode == "batch":
+        return [order]
+    return [order[i : i + batch_size] for i in range(0, m, batch_size)]
+
+
+def _progress(epochs, enabled):
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    return tqdm(total=epochs, desc="training", unit="epoch")
+
+
+def train(
+    net,
+    X,
+    Y,
+    mode="minibatch",
+    batch_size=32,
+    lr=0.1,
+    epochs=10,
+    loss="half_sse",
+    weight_decay=0.0,
+    shuffle=True,
+    seed=None,
+    validation=None,
+    progress=True,
+):
+    """Train ``net`` in place by gradient descent and return its :class:`History`.
+
+    ``Y`` holds targets of shape (m, n_L), or integer class labels (one-hot when n_L > 1).
+    ``validation`` is an optional pair ``(X_val, Y_val)`` evaluated after every epoch.
+    """
+    check_network(net)
+    choice(mode, MODES, "mode")
+    lossf = net._loss(loss)
+    Xb, _ = net._input(X, "X")
+    if Xb.shape[0] == 1 and np.ndim(X) == 1:
+        raise ValueError(f"X must be a 2-D array of samples, one per row, got a single sample of shape {np.shape(X)}.")
+    m = Xb.shape[0]
+    Yb = net._targets(Y, m, loss, "Y")
+    lr = positive_number(lr, "lr (learning rate)")
+    weight_decay = positive_number(weight_decay, "weight_decay", allow_zero=True)
+    epochs = positive_int(epochs, "epochs")
+    batch_size = positive_int(batch_size, "batch_size")
+    if mode == "minibatch" and batch_size > m:
+        raise ValueError(f"batch_size must be between 1 and the number of samples ({m}), got {batch_size}.")
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError("validation must be a pair (X_val, Y_val).")
+        Xv, _ = net._input(validation[0], "validation X")
+        Yv = net._targets(validation[1], Xv.shape[0], loss, "validation Y")
+    rng = np.random.default_rng(seed)
+
+    history = History(mode, lr, {"sample": 1, "batch": m}.get(mode, batch_size))
+    bar = _progress(epochs, progress)
+    start, updates = time.perf_counter(), 0
+    try:
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            for epoch in range(1, epochs + 1):
+                saved = net.theta.copy()
+                order = rng.permutation(m) if shuffle else np.arange(m)
+                for step, idx in enumerate(_batches(m, mode, batch_size, order), start=1):
+                    z, a = net._forward(Xb[idx])
+                    _, flat, _, _, C = net._backward(z, a, Yb[idx], lossf)
+                    if not math.isfinite(C) or not np.isfinite(flat).all():
+                        net.theta[...] = saved
+                        raise TrainingDiverged(
+                            f"training diverged at epoch {epoch}, step {step}: the loss became {C} (not finite)."
+                            f" The learning rate lr={lr:g} is probably too large; try lr={lr / 10:g}."
+                            f" The weights were restored to where epoch {epoch} started."
+                        )
+                    net._step(flat, lr, weight_decay)
+                    history.step_loss.append(C)
+                    updates += 1
+                C, acc = _evaluate(net, Xb, Yb, lossf)
+                history.loss.append(C)
+                history.accuracy.append(acc)
+                if validation is not None:
+                    vC, vacc = _evaluate(net, Xv, Yv, lossf)
+                    history.val_loss.append(vC)
+                    history.val_accuracy.append(vacc)
+                history.updates.append(updates)
+                history.seconds.append(time.perf_counter() - start)
+                if bar is not None:
+                    bar.set_postfix(loss=f"{C:.4g}", refresh=False)
+                    bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history
