@@ -1,0 +1,229 @@
+"""Deliberately different backward passes (反向传播), for teaching: each one is a known bug.
+
+A gradient check is only convincing once you have seen it catch something. The
+functions here compute gradients the WRONG way, in the same layout as
+``net.backward`` (a :class:`bplab.Gradients` whose ``flat`` is laid out like
+``net.theta``), so they can be compared with the true gradient entry by entry:
+
+* :func:`backward_missing_fprime`: BP2 without its ``⊙ f'(z^l)`` factor;
+* :func:`backward_wrong_transpose`: BP2 with ``W^{l+1}`` where ``(W^{l+1})^T`` belongs;
+* :func:`seed000_box_step`: seed 000's algorithm box (标准误差逆传播算法), which
+  updates ``W^{l+1}`` BEFORE using it to send the error term back to layer l;
+  :func:`correct_step` is the standard step to compare it with, and
+  :func:`box_gradient` the "gradient" the box effectively follows.
+
+The first two do not copy the backward pass: they hand the network's own
+``Network._backward`` a stand-in for the one piece the bug changes (a layer
+activation whose f' is 1, or the weight matrices untransposed), so every other
+line (BP1, BP3, BP4, the batch mean) is exactly bplab's. The only difference from
+the true gradient is the bug itself. :func:`check_backward` runs a gradient check
+(梯度检验) on any of these functions.
+
+Notation as in ``bplab.network``: z^l = W^l a^{l-1} + b^l, a^l = f_l(z^l),
+delta^l = dC/dz^l, layers 1..L.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from .errors import _show, positive_number
+from .gradcheck import GradcheckReport, Row, numeric_gradient, relative_error
+from .network import Gradients, check_network
+
+__all__ = [
+    "backward_missing_fprime",
+    "backward_wrong_transpose",
+    "seed000_box_step",
+    "correct_step",
+    "box_gradient",
+    "check_backward",
+]
+
+
+# ----------------------------------------------------------------- shared set-up
+def _prepare(net, x, y, loss):
+    """Checked inputs, the forward pass and the loss, exactly as ``net.backward`` gets them."""
+    check_network(net)
+    X, single = net._input(x)
+    lossf = net._loss(loss)
+    Y = net._targets(y, X.shape[0], loss)
+    z, a = net._forward(X)
+    return X, Y, z, a, lossf, single
+
+
+class _WithoutDerivative:
+    """A layer activation whose backprop forgets f': it returns dC/da as if it were dC/dz."""
+
+    def __init__(self, act):
+        self.act = act
+
+    def backprop(self, g, z, a):
+        return g  # the bug: should be g ⊙ f'(z) (or J^T g for softmax)
+
+
+# ----------------------------------------------------------------- bug 1: missing f'
+def backward_missing_fprime(net, x, y, loss="half_sse"):
+    """Gradients with the classic bug ``delta^l = (W^{l+1})^T delta^{l+1}`` (no ``⊙ f'(z^l)``).
+
+    BP1 (the output layer's delta^L) is untouched, so dC/dW^L and dC/db^L are still
+    right; every hidden layer l = L-1..1 gets a wrong delta^l, and with it wrong
+    dC/dW^l and dC/db^l. For a one-layer network (L = 1) nothing changes.
+    Returns a :class:`bplab.Gradients`, like ``net.backward``.
+    """
+    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    buggy = copy.copy(net)  # shares the weights; only the list of activations is replaced
+    # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
+    buggy._act = [None] + [_WithoutDerivative(act) for act in net._act[1 : net.L]] + [net._act[net.L]]
+    delta, flat, dW, db, C = buggy._backward(z, a, Y, lossf)
+    return Gradients(delta, flat, dW, db, C, single)
+
+
+# ----------------------------------------------------------------- bug 2: wrong transpose
+def backward_wrong_transpose(net, x, y, loss="half_sse"):
+    """Gradients with the bug ``delta^l = (W^{l+1} delta^{l+1}) ⊙ f'(z^l)``: no transpose.
+
+    The product W^{l+1} delta^{l+1} only has the right length n_l when W^{l+1} is
+    square (n_{l+1} = n_l), so every W^2 .. W^L must be square (W^1 is never used to
+    send an error back, so its shape is free); otherwise this raises a ValueError
+    naming the layer. Use e.g. ``Network([2, 3, 3, 3])``. The output layer's delta^L,
+    dC/dW^L and dC/db^L are still right; the hidden layers' are wrong unless every
+    W^{l+1} happens to be symmetric.
+    """
+    check_network(net)
+    for l in range(2, net.L + 1):
+        shape = net._W[l].shape
+        if shape[0] != shape[1]:
+            raise ValueError(
+                f"backward_wrong_transpose needs a square W^{l} (layer {l}): the untransposed product"
+                f" W^{l} delta^{l} has {shape[0]} entries but delta^{l - 1} needs {shape[1]} (n_{l - 1});"
+                f" W^{l} has shape {shape}. Use a network whose layers 1..L all have the same size,"
+                " e.g. Network([2, 3, 3, 3])."
+            )
+    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    buggy = copy.copy(net)
+    # _backward computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
+    # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
+    # (It reads W only in BP2; BP4 writes into a fresh gradient vector.)
+    buggy._W = [None, net._W[1]] + [W.T for W in net._W[2:]]
+    delta, flat, dW, db, C = buggy._backward(z, a, Y, lossf)
+    return Gradients(delta, flat, dW, db, C, single)
+
+
+# ----------------------------------------------------------------- seed 000's algorithm box
+def _one_sample(net, x, y, loss, name):
+    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    if X.shape[0] != 1:
+        raise ValueError(
+            f"{name} is a per-sample step (standard BP, 标准BP): x must be one sample of shape"
+            f" ({net.sizes[0]},), got a batch of shape {X.shape}."
+        )
+    return X, Y, z, a, lossf
+
+
+def seed000_box_step(net, x, y, lr, loss="half_sse"):
+    """One step of seed 000's algorithm box for one sample, applied to ``net`` IN PLACE.
+
+    The box (标准误差逆传播算法), for a sample (x, y):
+
+    1.1  forward pass: o_0 = x, a_1, o_1, ..., o_L (bplab: a^0, z^1, a^1, ..., a^L), stored;
+    1.2  xi_L = (o_L - y) ⊙ f'(a_L)                         (bplab: delta^L, BP1);
+    1.3  W_L <- W_L - eta xi_L o_{L-1}^T                     (update layer L NOW);
+    1.4  for l = L-1 down to 1:
+         1.4.1  xi_l = (W_{l+1}^T xi_{l+1}) ⊙ f'(a_l)       (BP2, with the W_{l+1} that
+                                                             step 1.3 / 1.4.2 has ALREADY updated);
+         1.4.2  W_l <- W_l - eta xi_l o_{l-1}^T.
+
+    So for every l < L the error term is sent back through the NEW weight
+    W^{l+1} - eta delta^{l+1} (a^l)^T instead of the weight the forward pass used;
+    the true gradient needs the old one. The forward quantities z^l, a^l (and so
+    f'(z^l)) are the stored ones from step 1.1 and are not recomputed. Layer L's
+    update is the correct one; with one layer (L = 1) the whole step is correct.
+    Seed 000 has no biases; when ``net`` has them, b^l <- b^l - eta delta^l is done
+    together with W^l (biases never enter BP2, so they don't change the bug).
+
+    Since W^L_new^T delta^L = W^L^T delta^L - eta (delta^L . delta^L) a^{L-1}, the
+    first wrong error term is, exactly,
+        delta_box^{L-1} = delta^{L-1} - eta ||delta^L||^2 (a^{L-1} ⊙ f'(z^{L-1})),
+    a second-order (eta^2 in the step) difference that grows with the output error.
+
+    Returns a :class:`bplab.Gradients` holding the box's error terms and the
+    gradients it applied (``net`` moved by ``-lr * flat``), and the loss before the step.
+    """
+    lr = positive_number(lr, "lr (learning rate)")
+    X, Y, z, a, lossf = _one_sample(net, x, y, loss, "seed000_box_step")
+    L, W, b, act = net.L, net._W, net._b, net._act
+    C = float(lossf.value(z[L], a[L], Y, act[L]).mean())
+    flat = np.zeros_like(net.theta)
+    dW, db = net._views(flat)
+    delta = [None] * (L + 1)
+    for l in range(L, 0, -1):
+        if l == L:
+            delta[L] = lossf.output_delta(z[L], a[L], Y, act[L])  # 1.2: BP1
+        else:
+            # 1.4.1: BP2 through W^{l+1}, which was updated one iteration ago (the box's order).
+            delta[l] = act[l].backprop(delta[l + 1] @ W[l + 1], z[l], a[l])
+        np.matmul(delta[l].T, a[l - 1], out=dW[l])  # BP4 (one sample)
+        W[l] -= lr * dW[l]  # 1.3 / 1.4.2: update this layer right away
+        if net.bias:
+            db[l][...] = delta[l][0]  # BP3
+            b[l] -= lr * db[l]
+    return Gradients(delta, flat, dW, db, C, True)
+
+
+def correct_step(net, x, y, lr, loss="half_sse"):
+    """One standard per-sample gradient step, IN PLACE: the whole backward pass, then the update.
+
+    Every error term is computed with the weights the forward pass used; only then
+    do all the layers move: ``net.apply(net.backward(net.forward(x), y), lr)``.
+    Returns the :class:`bplab.Gradients` that were applied.
+    """
+    lr = positive_number(lr, "lr (learning rate)")
+    _one_sample(net, x, y, loss, "correct_step")
+    grads = net.backward(net.forward(x), y, loss)
+    net.apply(grads, lr)
+    return grads
+
+
+def box_gradient(net, x, y, lr, loss="half_sse"):
+    """The "gradient" seed 000's box follows at ``net``: (theta - theta_after_box_step) / lr.
+
+    Computed on a copy, so ``net`` is not changed. Laid out like ``net.backward``'s
+    result, so it can be gradient-checked; it differs from the true gradient in
+    layers 1..L-1, by an amount that vanishes as lr -> 0.
+    """
+    return seed000_box_step(net.copy(), x, y, lr, loss)
+
+
+# ----------------------------------------------------------------- checking any of them
+def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=1e-12):
+    """Gradient-check any backward function ``backward(net, x, y, loss) -> Gradients``.
+
+    The same comparison as :func:`bplab.gradcheck` (central differences, CS231n's
+    relative error, one row per layer and parameter), but with the gradient from
+    ``backward`` instead of ``net.backward``. For the box, pass
+    ``lambda net, x, y, loss: box_gradient(net, x, y, lr, loss)``.
+    Returns a :class:`bplab.gradcheck.GradcheckReport`.
+    """
+    check_network(net)
+    if not callable(backward):
+        raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {_show(backward)}.")
+    tol = positive_number(tol, "tol")
+    atol = positive_number(atol, "atol", allow_zero=True)
+    grads = backward(net, x, y, loss)
+    if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
+        raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")
+    numeric = numeric_gradient(net, x, y, loss, h)
+    aW, ab = net._views(grads.flat)
+    nW, nb = net._views(numeric)
+    rows = []
+    for l in range(1, net.L + 1):
+        pairs = [("W", aW[l], nW[l])] + ([("b", ab[l], nb[l])] if net.bias else [])
+        for name, g_bp, g_num in pairs:
+            rel = relative_error(g_bp, g_num)
+            err = np.abs(g_bp - g_num)
+            ok = bool(np.all((rel < tol) | (err < atol)))
+            rows.append(Row(l, name, g_bp.copy(), g_num.copy(), float(rel.max()), float(err.max()), ok))
+    return GradcheckReport(rows, tol, atol, grads.loss)
