@@ -114,6 +114,11 @@ class LayerActivation:
             choice(spec, ACTIVATION_NAMES, f"activation for layer {layer}")
             self.names = [spec] * n
         else:
+            if not isinstance(spec, (list, tuple)):
+                raise TypeError(
+                    f"activation for layer {layer} must be a name such as 'sigmoid', or a list with one name per"
+                    f" neuron, got {spec!r}."
+                )
             spec = list(spec)
             if len(spec) != n:
                 raise ValueError(

@@ -53,6 +53,8 @@ def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise if ``arr`` holds NaN or infinite values, saying where the first one is."""
     if not np.isfinite(arr).all():
+        if arr.ndim == 0:
+            raise ValueError(f"{name} must be finite, got {arr[()]}.")
         bad = np.argwhere(~np.isfinite(arr))[0]
         where = tuple(int(i) for i in bad)
         raise ValueError(
@@ -91,3 +93,21 @@ def choice(value, valid, name: str) -> str:
         listed = ", ".join(repr(v) for v in valid)
         raise ValueError(f"unknown {name} {_show(value)}; valid names are {listed}.")
     return value
+
+
+def flag(value, name: str) -> bool:
+    """``value`` must be True or False (numpy booleans too), not a string or a number."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {_show(value)}.")
+    return bool(value)
+
+
+def check_seed(seed, name: str = "seed"):
+    """A seed for ``np.random.default_rng``: None, a whole number >= 0, or a numpy Generator."""
+    if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"{name} must be None or a whole number >= 0 (such as 0 or 42), got {_show(seed)}.")
+    if seed < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, got {seed}.")
+    return int(seed)

@@ -125,6 +125,14 @@ def gradcheck(net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=1e-12, weight_d
     check_network(net)
     tol = positive_number(tol, "tol")
     atol = positive_number(atol, "atol", allow_zero=True)
+    positive_number(h, "h (finite-difference step)")
+    weight_decay = positive_number(weight_decay, "weight_decay", allow_zero=True)
+    if net.dtype != np.float64:
+        raise ValueError(
+            f"gradcheck needs a float64 network, got dtype {net.dtype.name}: with about 7 significant digits the"
+            f" central differences carry rounding errors near 1e-3, far above tol={tol:g}, even when backprop is"
+            " right. Rebuild the network with dtype='float64' to check its gradients."
+        )
     grads = net.gradients(x, y, loss)
     analytic = grads.flat + weight_decay * net._decay_mask * net.theta
     numeric = numeric_gradient(net, x, y, loss, h, weight_decay)

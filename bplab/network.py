@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from .activations import LayerActivation
-from .errors import _show, as_float_array, check_finite, choice, positive_number
+from .errors import _show, as_float_array, check_finite, check_seed, choice, flag, positive_number
 from .losses import LOSS_NAMES, LOSSES
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -149,7 +149,8 @@ class Network:
 
     def __init__(self, sizes, activations="sigmoid", bias=True, seed=None, dtype="float64"):
         sizes = self._check_sizes(sizes)
-        rng = np.random.default_rng(seed)
+        bias = flag(bias, "bias")
+        rng = np.random.default_rng(check_seed(seed))
         acts = self._layer_activations(activations, sizes)
         weights = []
         for l in range(1, len(sizes)):
@@ -183,6 +184,10 @@ class Network:
         sizes = [Ws[0].shape[1]] + [W.shape[0] for W in Ws]
         bs = None
         if biases is not None:
+            if isinstance(biases, (np.ndarray, str, bytes)) or not hasattr(biases, "__len__"):
+                raise TypeError(
+                    f"biases must be None or a list with one vector per layer (b^1, ..., b^L), got {_show(biases)}."
+                )
             if len(biases) != len(Ws):
                 raise ValueError(f"biases must have one vector per layer ({len(Ws)}), got {len(biases)}.")
             bs = []
@@ -314,9 +319,8 @@ class Network:
         elif (arr.ndim == 1 and arr.shape[0] == m) or (arr.ndim == 0 and m == 1):
             arr = self.one_hot(arr.reshape(m), name)
         else:
-            raise ValueError(
-                f"{name} must be targets of shape ({m}, {nL}) or {m} class labels in 0..{nL - 1}, got shape {arr.shape}."
-            )
+            labels = f"{m} target values" if nL == 1 else f"{m} class labels in 0..{nL - 1}"
+            raise ValueError(f"{name} must be targets of shape ({m}, {nL}) or {labels}, got shape {arr.shape}.")
         if LOSSES[loss].targets_sum_to_one and not np.allclose(arr.sum(axis=1), 1.0):
             row = int(np.argmax(~np.isclose(arr.sum(axis=1), 1.0)))
             raise ValueError(
@@ -460,6 +464,8 @@ class Network:
         path = Path(path)
         if path.suffix != ".npz":
             path = path.with_name(path.name + ".npz")
+        if not path.parent.is_dir():
+            raise FileNotFoundError(f"path {str(path)!r}: the folder {str(path.parent)!r} does not exist; create it first.")
         meta = self._meta()
         fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
         try:

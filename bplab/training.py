@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import as_float_array, choice, positive_int, positive_number
+from .errors import _show, as_float_array, check_seed, choice, flag, positive_int, positive_number
 from .network import check_network
 
 MODES = ("sample", "batch", "minibatch")
@@ -141,13 +141,18 @@ def train(
     epochs = positive_int(epochs, "epochs")
     batch_size = positive_int(batch_size, "batch_size")
     if mode == "minibatch" and batch_size > m:
-        raise ValueError(f"batch_size must be between 1 and the number of samples ({m}), got {batch_size}.")
+        raise ValueError(
+            f"batch_size must be between 1 and the number of samples ({m}), got {batch_size};"
+            f" pass batch_size={m} or smaller (batch_size={m} is the same as mode='batch')."
+        )
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError("validation must be a pair (X_val, Y_val).")
+            raise TypeError(f"validation must be None or a pair (X_val, Y_val), got {_show(validation)}.")
         Xv, _ = net._input(validation[0], "validation X")
         Yv = net._targets(validation[1], Xv.shape[0], loss, "validation Y")
-    rng = np.random.default_rng(seed)
+    shuffle = flag(shuffle, "shuffle")
+    progress = flag(progress, "progress")
+    rng = np.random.default_rng(check_seed(seed))
 
     history = History(mode, lr, {"sample": 1, "batch": m}.get(mode, batch_size))
     bar = _progress(epochs, progress)
@@ -171,6 +176,14 @@ def train(
                     history.step_loss.append(C)
                     updates += 1
                 C, acc = _evaluate(net, Xb, Yb, lossf)
+                if not math.isfinite(C) or not np.isfinite(net.theta).all():
+                    # the last step itself overflowed the weights: restore them and stop, as above
+                    net.theta[...] = saved
+                    raise TrainingDiverged(
+                        f"training diverged at epoch {epoch}, step {step} (its last): after that update the loss"
+                        f" became {C} (not finite). The learning rate lr={lr:g} is probably too large; try"
+                        f" lr={lr / 10:g}. The weights were restored to where epoch {epoch} started."
+                    )
                 history.loss.append(C)
                 history.accuracy.append(acc)
                 if validation is not None:

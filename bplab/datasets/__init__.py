@@ -23,7 +23,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..errors import positive_int, positive_number
+from ..errors import _show, as_float_array, check_seed, positive_int, positive_number
 
 IRIS_FEATURES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
 
@@ -88,7 +88,7 @@ def load_digits():
 def _rng_n(n, noise, seed):
     n = positive_int(n, "n")
     noise = positive_number(noise, "noise", allow_zero=True)
-    return n, noise, np.random.default_rng(seed)
+    return n, noise, np.random.default_rng(check_seed(seed))
 
 
 def make_xor(n=200, noise=0.1, seed=None):
@@ -117,6 +117,9 @@ def make_moons(n=200, noise=0.1, seed=None):
 def make_circles(n=200, noise=0.1, seed=None, factor=0.5):
     """A small circle (class 1) inside a large one (class 0)."""
     n, noise, rng = _rng_n(n, noise, seed)
+    factor = positive_number(factor, "factor")
+    if factor >= 1:
+        raise ValueError(f"factor (inner radius / outer radius) must lie strictly between 0 and 1, got {factor!r}.")
     y = rng.integers(0, 2, size=n)
     t = rng.uniform(0, 2 * np.pi, size=n)
     r = np.where(y == 1, factor, 1.0)
@@ -137,16 +140,21 @@ def make_spiral(n=300, noise=0.1, seed=None, classes=3):
 
 def minmax_scale(X, low=None, high=None):
     """Scale each column to [0, 1] (seed 004's pre-processing); returns (scaled, low, high)."""
-    X = np.asarray(X, dtype=float)
-    low = X.min(axis=0) if low is None else low
-    high = X.max(axis=0) if high is None else high
+    X = as_float_array(X, "X", ndim=(1, 2))
+    low = X.min(axis=0) if low is None else as_float_array(low, "low", ndim=(0, 1))
+    high = X.max(axis=0) if high is None else as_float_array(high, "high", ndim=(0, 1))
     span = np.where(high > low, high - low, 1.0)
     return (X - low) / span, low, high
 
 
 def train_test_split(X, y, test_size, seed=None):
     """Shuffle and split: returns X_train, X_test, y_train, y_test with ``test_size`` rows in the test part."""
+    if not hasattr(X, "__len__") or not hasattr(y, "__len__") or isinstance(X, str) or isinstance(y, str):
+        raise TypeError(f"X and y must be arrays with one row per sample, got X={_show(X)} and y={_show(y)}.")
+    X, y = np.asarray(X), np.asarray(y)
     m = len(X)
+    if len(y) != m:
+        raise ValueError(f"X and y must have one row per sample each, got {m} rows in X and {len(y)} in y.")
     test_size = positive_int(test_size, "test_size")
     if test_size >= m:
         raise ValueError(f"test_size must be smaller than the number of samples ({m}), got {test_size}.")
