@@ -92,6 +92,19 @@ def _evaluate(net, X, Y, lossf):
     return C, _accuracy(net, X, Y, a[L])
 
 
+def _diverged(epoch, step, lr, C, values, what):
+    """The TrainingDiverged error naming where it happened, the first non-finite value and the likely cause."""
+    if math.isfinite(C):
+        bad = values[~np.isfinite(values)]
+        found = f"the {what} became {bad[0]} (not finite; the loss was still {C:.6g})"
+    else:
+        found = f"the loss became {C} (not finite)"
+    return TrainingDiverged(
+        f"training diverged at epoch {epoch}, step {step}: {found}. The learning rate lr={lr:g} is probably too"
+        f" large; try lr={lr / 10:g}. The weights were restored to where epoch {epoch} started."
+    )
+
+
 def _batches(m, mode, batch_size, order):
     if mode == "sample":
         return [order[i : i + 1] for i in range(m)]
@@ -167,11 +180,7 @@ def train(
                     _, flat, _, _, C = net._backward(z, a, Yb[idx], lossf)
                     if not math.isfinite(C) or not np.isfinite(flat).all():
                         net.theta[...] = saved
-                        raise TrainingDiverged(
-                            f"training diverged at epoch {epoch}, step {step}: the loss became {C} (not finite)."
-                            f" The learning rate lr={lr:g} is probably too large; try lr={lr / 10:g}."
-                            f" The weights were restored to where epoch {epoch} started."
-                        )
+                        raise _diverged(epoch, step, lr, C, flat, "gradient")
                     net._step(flat, lr, weight_decay)
                     history.step_loss.append(C)
                     updates += 1
@@ -179,11 +188,7 @@ def train(
                 if not math.isfinite(C) or not np.isfinite(net.theta).all():
                     # the last step itself overflowed the weights: restore them and stop, as above
                     net.theta[...] = saved
-                    raise TrainingDiverged(
-                        f"training diverged at epoch {epoch}, step {step} (its last): after that update the loss"
-                        f" became {C} (not finite). The learning rate lr={lr:g} is probably too large; try"
-                        f" lr={lr / 10:g}. The weights were restored to where epoch {epoch} started."
-                    )
+                    raise _diverged(epoch, step, lr, C, net.theta, "weights after the update")
                 history.loss.append(C)
                 history.accuracy.append(acc)
                 if validation is not None:
