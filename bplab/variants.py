@@ -212,6 +212,13 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
         raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {_show(backward)}.")
     tol = positive_number(tol, "tol")
     atol = positive_number(atol, "atol", allow_zero=True)
+    positive_number(h, "h (finite-difference step)")
+    if net.dtype != np.float64:
+        raise ValueError(
+            f"check_backward needs a float64 network, got dtype {net.dtype.name}: in float32 the central"
+            " differences carry rounding errors near 1e-3 even for a right gradient. Rebuild the network with"
+            " dtype='float64'."
+        )
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")

@@ -206,3 +206,9 @@ def test_steps_refuse_a_batch_and_a_bad_learning_rate(square_net):
         seed000_box_step(net, np.stack([x, x]), np.stack([y, y]), 0.1)
     with pytest.raises(ValueError, match="lr"):
         correct_step(net, x, y, -0.1)
+
+
+def test_check_backward_refuses_float32():
+    net = bplab.Network([2, 2, 1], seed=0, dtype="float32")
+    with pytest.raises(ValueError, match="float64"):
+        check_backward(backward_missing_fprime, net, np.zeros(2), np.zeros(1))
