@@ -1,0 +1,74 @@
+"""Measuring a trained classifier: predicted classes, the confusion matrix, the mistakes, weight sizes.
+
+    from bplab.metrics import confusion_matrix, predicted_classes
+    cm = confusion_matrix(y_test, predicted_classes(net, X_test), n_classes=3)
+
+``cm[i, j]`` counts the samples of true class i that the network put in class j, so the
+diagonal holds the correct answers and each row sums to the number of samples of that class.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import _show, positive_int
+from .network import check_network
+
+
+def _labels(values, name):
+    arr = np.asarray(values)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, got shape {arr.shape}.")
+    if arr.dtype.kind == "f":
+        if not np.array_equal(arr, np.round(arr)):
+            bad = arr[arr != np.round(arr)][0]
+            raise ValueError(f"{name} must hold whole-number class labels 0, 1, 2, ..., got {bad}.")
+    elif arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold whole-number class labels, got dtype {arr.dtype} ({_show(values)}).")
+    arr = arr.astype(np.int64)
+    if arr.min() < 0:
+        raise ValueError(f"{name} must hold class labels >= 0, got {arr.min()}.")
+    return arr
+
+
+def predicted_classes(net, X):
+    """The class ``net`` predicts for each row of X: the largest output (output > 0.5 for one output)."""
+    check_network(net)
+    out = np.atleast_2d(net.predict(X))
+    if out.shape[1] == 1:
+        return (out[:, 0] > 0.5).astype(np.int64)
+    return out.argmax(axis=1)
+
+
+def confusion_matrix(y_true, y_pred, n_classes=None):
+    """Counts ``cm[i, j]`` of samples with true class i and predicted class j (int array k x k).
+
+    ``n_classes`` defaults to one more than the largest label seen in either argument.
+    """
+    t, p = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
+    if t.shape != p.shape:
+        raise ValueError(f"y_true and y_pred must have the same length, got {t.size} and {p.size}.")
+    largest = int(max(t.max(), p.max()))
+    if n_classes is None:
+        n_classes = largest + 1
+    n_classes = positive_int(n_classes, "n_classes")
+    if largest >= n_classes:
+        raise ValueError(f"labels must lie in 0..{n_classes - 1} for n_classes={n_classes}, got the label {largest}.")
+    cm = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(cm, (t, p), 1)
+    return cm
+
+
+def misclassified(net, X, y):
+    """Indices of the rows of X whose predicted class differs from the label in y."""
+    y = _labels(y, "y")
+    pred = predicted_classes(net, X)
+    if pred.shape != y.shape:
+        raise ValueError(f"X and y must have the same number of samples, got {pred.size} and {y.size}.")
+    return np.flatnonzero(pred != y)
+
+
+def weight_norms(net):
+    """{l: ||W^l||} (Frobenius norm of each layer's weight matrix; biases are not included)."""
+    check_network(net)
+    return {l: float(np.linalg.norm(W)) for l, W in net.weights.items()}
