@@ -86,7 +86,7 @@ def load_digits():
 
 
 def _rng_n(n, noise, seed):
-    n = positive_int(n, "n")
+    n = positive_int(n, "n (number of samples)")
     noise = positive_number(noise, "noise", allow_zero=True)
     return n, noise, np.random.default_rng(check_seed(seed))
 
