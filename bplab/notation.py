@@ -294,7 +294,8 @@ class Table:
     title: str = ""
 
     def markdown(self):
-        esc = lambda s: str(s).replace("|", r"\vert ").replace("\n", " ")  # noqa: E731
+        # a bare | would end the Markdown table's cell: write the norm bars as LaTeX commands
+        esc = lambda s: str(s).replace(r"\|", r"\Vert ").replace("|", r"\vert ").replace("\n", " ")  # noqa: E731
         lines = ["| " + " | ".join(self.columns) + " |", "|" + "---|" * len(self.columns)]
         lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in self.rows]
         return ("**" + self.title + "**\n\n" if self.title else "") + "\n".join(lines)
