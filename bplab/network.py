@@ -488,12 +488,14 @@ class Network:
     def load(cls, path):
         """Load a network saved by :meth:`save`, checking that the file is whole and untouched."""
         path = Path(path)
+        if not path.exists() and path.suffix != ".npz" and path.with_name(path.name + ".npz").exists():
+            path = path.with_name(path.name + ".npz")  # save() added the suffix
         if not path.exists():
             raise FileNotFoundError(f"path {str(path)!r}: no such file to load a network from.")
         try:
             with np.load(path, allow_pickle=False) as data:
                 contents = {k: data[k] for k in data.files}
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError, TypeError, AttributeError) as exc:
             raise ValueError(
                 f"path {str(path)!r} is not a readable bplab network file (truncated, or not an .npz): {exc}"
             ) from None
@@ -505,12 +507,22 @@ class Network:
         meta, theta = str(contents["meta"]), contents["theta"]
         if cls._checksum(meta, theta) != str(contents["checksum"]):
             raise ValueError(f"path {str(path)!r} has been modified since it was saved: its checksum does not match.")
-        info = json.loads(meta)
+        try:
+            info = json.loads(meta)
+            sizes, bias, dt = cls._check_sizes(info["sizes"]), flag(info["bias"], "bias"), _dtype(info["dtype"])
+            acts = cls._layer_activations(info["activations"], sizes)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ValueError(f"path {str(path)!r} holds a network description bplab cannot read: {exc}") from None
+        n_params = sum(n * m + (n if bias else 0) for m, n in zip(sizes, sizes[1:]))
+        if theta.shape != (n_params,) or theta.dtype != dt:
+            raise ValueError(
+                f"path {str(path)!r} describes a network with {n_params} {dt.name} parameters, but its theta holds"
+                f" {theta.size} values of dtype {theta.dtype} (shape {theta.shape})."
+            )
         net = cls.__new__(cls)
-        sizes, bias, dt = info["sizes"], info["bias"], _dtype(info["dtype"])
         net._build(
             sizes,
-            cls._layer_activations(info["activations"], sizes),
+            acts,
             [np.zeros((n, m)) for m, n in zip(sizes, sizes[1:])],
             [np.zeros(n) for n in sizes[1:]] if bias else None,
             dt,
