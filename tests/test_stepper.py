@@ -1,0 +1,266 @@
+"""The stepper's plain state: its steps, their numbers, and the HTML/SVG it renders.
+
+Expected values are computed here independently (plain numpy on the worked example's
+matrices, typed from seed 004), or looked up in net.forward / net.backward by key.
+"""
+
+import re
+
+import numpy as np
+import pytest
+
+import bplab
+from bplab.diagram import network_svg
+from bplab.examples import PRINTED
+from bplab.stepper import PHASES, Stepper, parse_values, tex_number, values_html
+
+W1 = np.array([[2.0, 1], [1, 3], [3, 2]])
+B1 = np.array([1.0, 2, 3])
+W2 = np.array([[1.0, 1, 2], [3, 2, 2]])
+B2 = np.array([2.0, 1])
+W3 = np.array([[1.0, 3]])
+B3 = np.array([2.0])
+X = np.array([1.0, 2])
+Y = np.array([1.0])
+
+
+def sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def by_hand():
+    """The worked example, forward, backward and update, written out with numpy."""
+    Ws, bs = [None, W1, W2, W3], [None, B1, B2, B3]
+    a, z = [X], [None]
+    for l in (1, 2, 3):
+        z.append(Ws[l] @ a[-1] + bs[l])
+        a.append(sig(z[-1]))
+    delta = [None] * 4
+    delta[3] = (a[3] - Y) * a[3] * (1 - a[3])
+    for l in (2, 1):
+        delta[l] = (Ws[l + 1].T @ delta[l + 1]) * a[l] * (1 - a[l])
+    dW = [None] + [np.outer(delta[l], a[l - 1]) for l in (1, 2, 3)]
+    loss = 0.5 * float(((Y - a[3]) ** 2).sum())
+    return dict(z=z, a=a, delta=delta, dW=dW, loss=loss, W=Ws, b=bs)
+
+
+def lookup(stepper, key):
+    """The value a key names, read from the package's trace / gradients / updated network."""
+    t, g, net, new = stepper.trace, stepper.grads, stepper.net, stepper.updated
+    if key == "loss":
+        return g.loss
+    name, idx = re.fullmatch(r"(\w+)((?:\[\d+\])+)", key).groups()
+    i = [int(v) for v in re.findall(r"\d+", idx)]
+    if name == "y":
+        return stepper.y[i[0] - 1]
+    l, rest = i[0], [v - 1 for v in i[1:]]
+    source = {
+        "z": t.z,
+        "a": t.a,
+        "delta": g.delta,
+        "dW": g.dW,
+        "db": g.db,
+        "W": net.weights,
+        "b": net.biases,
+        "W_new": new.weights,
+        "b_new": new.biases,
+    }
+    if name in source:
+        return source[name][l][tuple(rest)]
+    if name == "fprime":
+        return net.layer_activation(l).df(t.z[l], t.a[l])[rest[0]]
+    if name == "g":  # dC/da^l
+        return (t.a[l] - stepper.y if l == net.L else net.weights[l + 1].T @ g.delta[l + 1])[rest[0]]
+    raise AssertionError(f"unknown key {key}")
+
+
+@pytest.fixture
+def worked():
+    return Stepper(*bplab.worked_example())
+
+
+def test_steps_of_the_worked_example(worked):
+    s = worked
+    L = 3
+    assert s.n_steps == 3 * L + 3 == 12
+    phases = [st.phase for st in s.steps]
+    assert phases == ["forward"] * 4 + ["loss"] + ["backward"] * 6 + ["update"]
+    assert [st.layer for st in s.steps] == [0, 1, 2, 3, 3, 3, 3, 2, 2, 1, 1, None]
+    assert [st.kind for st in s.steps[5:11]] == ["delta", "gradient"] * 3
+    assert all(st.phase in PHASES for st in s.steps)
+    assert [st.index for st in s.steps] == list(range(12))
+
+
+def test_every_displayed_value_is_the_packages(worked):
+    s = worked
+    for step in s.steps:
+        values = step.values()
+        assert values, step.title
+        for key, value in values.items():
+            assert value == pytest.approx(lookup(s, key), rel=1e-12, abs=0), (step.index, key)
+
+
+def test_values_match_an_independent_numpy_computation(worked):
+    h = by_hand()
+    s = worked
+    s.goto(1)
+    v = s.current.values()
+    np.testing.assert_allclose([v[f"z[1][{j}]"] for j in (1, 2, 3)], h["z"][1], rtol=1e-14)
+    np.testing.assert_allclose([v[f"a[1][{j}]"] for j in (1, 2, 3)], h["a"][1], rtol=1e-14)
+    # the article's printed z1..z3, f1 (layer 1 does not depend on its w(2,5) erratum)
+    assert v["z[1][1]"] == PRINTED["z1"] and v["z[1][3]"] == PRINTED["z3"]
+    assert v["a[1][1]"] == pytest.approx(PRINTED["f1"], abs=1e-14)
+    assert s.goto(4).values()["loss"] == pytest.approx(h["loss"], rel=1e-12)
+    for index, l in ((5, 3), (7, 2), (9, 1)):
+        v = s.goto(index).values()
+        got = [v[f"delta[{l}][{j}]"] for j in range(1, len(h["delta"][l]) + 1)]
+        np.testing.assert_allclose(got, h["delta"][l], rtol=1e-9)
+    for index, l in ((6, 3), (8, 2), (10, 1)):
+        v = s.goto(index).values()
+        n, m = h["dW"][l].shape
+        got = [[v[f"dW[{l}][{j}][{k}]"] for k in range(1, m + 1)] for j in range(1, n + 1)]
+        np.testing.assert_allclose(got, h["dW"][l], rtol=1e-9)
+    v = s.goto(11).values()
+    for l in (1, 2, 3):
+        n, m = h["dW"][l].shape
+        new = [[v[f"W_new[{l}][{j}][{k}]"] for k in range(1, m + 1)] for j in range(1, n + 1)]
+        np.testing.assert_allclose(new, h["W"][l] - 0.1 * h["dW"][l], rtol=1e-14)
+
+
+def test_formulas_write_the_numbers_in(worked):
+    s = worked
+    step = s.goto(1)
+    assert r"2 \cdot 1 + 1 \cdot 2 + 1 = 5" in step.scalar
+    assert r"\begin{bmatrix}2 & 1 \\ 1 & 3 \\ 3 & 2\end{bmatrix}" in step.latex
+    assert r"\sigma(5) = 0.99331" in step.scalar
+    assert "6.1416" in s.goto(5).latex and r"\odot" in s.goto(5).latex  # delta^3 = -6.1416e-6
+    assert r"\times 10^{-6}" in s.goto(5).latex
+    assert r"(W^{3})^T \delta^{3}" in s.goto(7).latex
+    assert r"\delta^{1} (a^{0})^T" in s.goto(10).latex
+    assert r"\leftarrow" in s.goto(11).latex
+
+
+def test_navigation(worked):
+    s = worked
+    assert s.step_index == 0 and s.phase == "forward" and s.layer == 0
+    s.back()
+    assert s.step_index == 0
+    for i in range(1, 12):
+        assert s.next().index == i
+    s.next()
+    assert s.step_index == 11 and s.at_end and s.phase == "update" and s.layer is None
+    assert s.status() == "Step 11 of 11 · update · all layers"
+    s.back()
+    assert s.step_index == 10 and s.status() == "Step 10 of 11 · backward · layer 1"
+    s.reset()
+    assert s.step_index == 0 and s.status() == "Step 0 of 11 · forward · input"
+    with pytest.raises(ValueError, match="between 0 and 11"):
+        s.goto(12)
+    with pytest.raises(TypeError, match="whole number"):
+        s.goto(1.5)
+
+
+def test_the_network_is_not_changed_and_later_changes_do_not_leak():
+    net, x, y = bplab.worked_example()
+    before = net.theta.copy()
+    s = Stepper(net, x, y)
+    np.testing.assert_array_equal(net.theta, before)
+    net.weights[1] = np.zeros((3, 2))
+    assert s.goto(1).values()["z[1][1]"] == 5.0
+
+
+def test_softmax_cross_entropy_network_uses_the_shortcut():
+    net = bplab.Network([3, 4, 4, 2], ["tanh", "tanh", "softmax"], seed=3)
+    x, label = np.array([0.5, -1.0, 2.0]), 1
+    s = Stepper(net, x, label, loss="cross_entropy")
+    assert s.n_steps == 12
+    t = net.forward(x)
+    onehot = np.array([0.0, 1.0])
+    v = s.goto(5).values()
+    np.testing.assert_allclose([v["delta[3][1]"], v["delta[3][2]"]], t.a[3] - onehot, rtol=1e-12)
+    assert "fprime[3][1]" not in v and "shortcut" in s.current.latex
+    # tanh hidden layers: f'(z) = 1 - a^2, computed here by hand
+    v = s.goto(7).values()
+    np.testing.assert_allclose([v[f"fprime[2][{j}]"] for j in range(1, 5)], 1 - t.a[2] ** 2, rtol=1e-12)
+    assert r"\tanh'(z^{2})" in s.current.latex
+    for step in s.steps:
+        for key, value in step.values().items():
+            assert value == pytest.approx(lookup(s, key), rel=1e-12), key
+        s.render(step.index)
+
+
+def test_softmax_with_half_sse_shows_the_jacobian():
+    net = bplab.Network([2, 3, 3], ["sigmoid", "softmax"], seed=0)
+    s = Stepper(net, np.array([0.2, 0.7]), 2, loss="half_sse")
+    step = s.goto(4)  # 0 input, 1-2 forward, 3 loss, 4 delta^2
+    assert (step.kind, step.layer) == ("delta", 2)
+    assert "J^T" in step.latex and "fprime[2][1]" not in step.values()
+    np.testing.assert_allclose(
+        [step.values()[f"delta[2][{j}]"] for j in (1, 2, 3)], s.grads.delta[2], rtol=1e-12
+    )
+
+
+def test_network_without_biases_and_with_per_neuron_activations():
+    net = bplab.Network.from_weights([[[1.0, -2.0], [0.5, 0.25]], [[1.0, -1.0]]], None, [["tanh", "relu"], "identity"])
+    s = Stepper(net, np.array([1.0, 0.5]), np.array([0.3]))
+    keys = set().union(*(st.values() for st in s.steps))
+    assert not any(k.startswith(("b[", "db[", "b_new[")) for k in keys)
+    assert "+ b^" not in s.goto(1).latex and "f^{1}" in s.current.latex
+    # z^1_1 = 1*1 + (-2)*0.5 = 0
+    assert r"1 \cdot 1 + (-2) \cdot 0.5 = 0" in s.current.scalar
+    for step in s.steps:
+        for key, value in step.values().items():
+            assert value == pytest.approx(lookup(s, key), rel=1e-12, abs=1e-300), key
+
+
+def test_bad_inputs_are_explained():
+    net, x, y = bplab.worked_example()
+    with pytest.raises(ValueError, match="ONE sample"):
+        Stepper(net, np.array([x, x]), y)
+    with pytest.raises(ValueError, match="lr"):
+        Stepper(net, x, y, lr=-1)
+    with pytest.raises(TypeError, match="bplab.Network"):
+        Stepper("net", x, y)
+    with pytest.raises(ValueError, match="loss"):
+        Stepper(net, x, y, loss="mse")
+
+
+def test_values_html_round_trips_at_full_precision(worked):
+    for step in worked.steps:
+        html = values_html(step)
+        assert parse_values(html) == step.values()
+        # every value cell shows its number as text too
+        cells = re.findall(r"<td data-key='([^']*)' data-value='([^']*)'[^>]*>([^<]*)</td>", html)
+        assert len(cells) == len(step.values())
+        for key, value, text in cells:
+            assert float(text) == pytest.approx(float(value), rel=1e-5)
+
+
+def test_render_returns_the_strings_a_view_shows(worked):
+    r = worked.render(1)
+    assert r["status"] == "Step 1 of 11 · forward · layer 1"
+    assert r["diagram"].startswith("<svg") and "bplab-node-active" in r["diagram"]
+    assert "$$" in r["formula"] and "data-key='z[1][1]'" in r["values"]
+    assert worked.render(1) is r  # cached: revisiting a step costs nothing
+
+
+def test_tex_number():
+    assert tex_number(5.0) == "5"
+    assert tex_number(-6.141631331653321e-06) == r"-6.1416 \times 10^{-6}"
+    assert tex_number(0.0) == "0"
+    assert tex_number(0.9933071490757152) == "0.99331"
+
+
+def test_network_svg_draws_every_node_and_edge():
+    svg = network_svg([2, 3, 2, 1], highlight=1, node_text={1: ["5", "9", "10"]}, edges={1: W1}, highlight_edges=1)
+    assert svg.count("<line ") == 2 * 3 + 3 * 2 + 2 * 1
+    assert svg.count('class="bplab-node') == 2 + 3 + 2 + 1
+    assert svg.count("bplab-node-active") == 3
+    assert ">9</text>" in svg
+    # the edges of layer 1 are shaded by W^1: the largest weight (3) gets full opacity
+    assert 'data-layer="1" data-neuron="3" data-from="1"' in svg
+    edge = re.search(r'data-layer="1" data-neuron="3" data-from="1"[^>]*stroke-opacity="([\d.]+)"', svg)
+    assert float(edge.group(1)) == 1.0
+    with pytest.raises(ValueError, match="shape"):
+        network_svg([2, 3], edges={1: np.zeros((2, 3))})
+    assert "&lt;b&gt;" in network_svg([1, 1], node_text={0: ["<b>"]})
