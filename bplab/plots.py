@@ -121,3 +121,76 @@ def gradient_norms(norms, ax=None, title="Gradient norm per layer"):
 def layer_gradient_norms(grads):
     """{l: ||dW^l||} from a :class:`bplab.Gradients`."""
     return {l: float(np.linalg.norm(dW)) for l, dW in grads.dW.items()}
+
+
+def confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix"):
+    """Draw a confusion matrix (rows: true class, columns: predicted class) with its counts.
+
+    ``cm`` is what :func:`bplab.metrics.confusion_matrix` returns.
+    """
+    cm = np.asarray(cm)
+    if cm.ndim != 2 or cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"cm must be a square matrix of counts, got shape {cm.shape}.")
+    k = cm.shape[0]
+    ax = _ax(ax, figsize=(0.5 * k + 2.5, 0.5 * k + 2))
+    ax.imshow(cm, cmap="Blues")
+    names = list(class_names) if class_names is not None else [str(i) for i in range(k)]
+    ax.set_xticks(range(k), names, rotation=45 if max(len(n) for n in names) > 3 else 0, ha="right" if max(len(n) for n in names) > 3 else "center")
+    ax.set_yticks(range(k), names)
+    high = cm.max() / 2 if cm.size else 0
+    for i in range(k):
+        for j in range(k):
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", color="white" if cm[i, j] > high else "black")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title(title)
+    return ax
+
+
+def image_grid(images, titles=None, shape=(8, 8), ncols=8, cmap="gray_r", title=None, symmetric=False):
+    """Show rows of pixel values as small images in a grid; returns the figure.
+
+    ``images`` is (n, h*w) or (n, h, w); ``titles`` one short caption per image.
+    With ``symmetric=True`` the colour scale is centred on 0 (for weights: red +, blue -).
+    """
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 2:
+        if images.shape[1] != shape[0] * shape[1]:
+            raise ValueError(f"images must have {shape[0] * shape[1]} pixels per row for shape {shape}, got {images.shape[1]}.")
+        images = images.reshape(-1, *shape)
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty (n, h*w) or (n, h, w) array, got shape {images.shape}.")
+    n = len(images)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.1 * ncols, 1.25 * nrows + (0.4 if title else 0)), squeeze=False)
+    for i, ax in enumerate(axes.ravel()):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if i >= n:
+            ax.axis("off")
+            continue
+        if symmetric:
+            v = float(np.abs(images[i]).max()) or 1.0
+            ax.imshow(images[i], cmap="bwr", vmin=-v, vmax=v)
+        else:
+            ax.imshow(images[i], cmap=cmap)
+        if titles is not None:
+            ax.set_title(str(titles[i]), fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def first_layer_weights(net, shape=(8, 8), ncols=8, title=None):
+    """Each neuron's incoming weights W^1[j, :] drawn as an image of the input's shape (red +, blue -)."""
+    W = np.asarray(net.weights[1])
+    if W.shape[1] != shape[0] * shape[1]:
+        raise ValueError(f"the first layer has {W.shape[1]} inputs, which is not an image of shape {shape}.")
+    return image_grid(
+        W, [f"neuron {j + 1}" for j in range(W.shape[0])], shape, ncols, symmetric=True,
+        title=title or "First-layer weights W^1 (one image per hidden neuron; red positive, blue negative)",
+    )
