@@ -250,7 +250,7 @@ ENTRIES = [
     _e("003", "weight_gradient", r"\nabla_{W^{(l)}} J = \delta^{(l+1)} (a^{(l)})^T", "", r"\partial C/\partial W^l",
        "Delta W^(l) sums it over the K samples: K times bplab's mean"),
     _e("003", "loss", r"J(W,b) = \frac{1}{K}\sum_k \frac{1}{2}\|h(x^{(k)}) - y^{(k)}\|^2 + \frac{\lambda}{2}\sum W^2",
-       "代价函数", r"\texttt{net.loss(X, Y, weight\_decay=}\lambda\texttt{)}"),
+       "代价函数", r"C + \frac{\lambda}{2}\sum_l \|W^l\|^2"),
     _e("003", "learning_rate", r"\alpha", "", r"\eta"),
     _e("003", "weight_decay", r"\lambda", "惩罚因子", r"\lambda", "on weights only, never on biases (正则化)"),
     _e("003", "update", r"W^{(l)} = W^{(l)} - \alpha\left[\frac{1}{K}\Delta W^{(l)} + \lambda W^{(l)}\right]",
@@ -421,13 +421,15 @@ NOTEBOOKS = [
 ]
 
 
-def notebook_map(existing=None):
-    """The notebooks as a :class:`Table` with links. ``existing``: a set of file names that exist
-    (then the last column says which are not written yet); None leaves that column out."""
+def notebook_map(existing=None, links=False):
+    """The notebooks as a :class:`Table`. ``existing``: a set of file names that exist (then the
+    last column says which are not written yet); None leaves that column out. ``links=True``
+    writes each name as a Markdown link to its file (for ``Table.markdown()``)."""
     cols = ["#", "notebook", "what it covers", "seeds"]
     rows = []
     for nb in NOTEBOOKS:
-        row = [str(nb.number), nb.stem, nb.covers, ", ".join(nb.seeds) or "—"]
+        name = f"[{nb.stem}]({nb.filename})" if links else nb.stem
+        row = [str(nb.number), name, nb.covers, ", ".join(nb.seeds) or "—"]
         if existing is not None:
             row.append("yes" if nb.filename in existing else "not yet")
         rows.append(row)
@@ -872,7 +874,7 @@ def _short(v):
     a = np.asarray(v, dtype=float)
     if a.ndim == 0:
         return f"{float(a):.6g}"
-    text = " ".join(np.array2string(a, precision=4, separator=", ", threshold=8, max_line_width=1000).split())
+    text = " ".join(np.array2string(a, precision=6, separator=", ", threshold=8, max_line_width=1000).split())
     return text if len(text) < 70 else f"array of shape {a.shape}"
 
 
