@@ -7,7 +7,8 @@ OWN equations, so that a notebook can show that each mapping gives bplab's numbe
 * :data:`SEEDS`: what each seed is, its layer numbering, the Chinese terms it uses.
 * :data:`CONCEPTS` and :data:`ENTRIES`: one row per (seed, concept): the seed's symbol,
   the Chinese term the seed itself uses, bplab's symbol and Python name, and a note.
-* :func:`notation_table`: those rows as a table (HTML in a notebook, Markdown, or rows).
+* :func:`notation_table`: those rows as a table (HTML in a notebook, Markdown, or rows);
+  :func:`concept_table`: bplab's own notation alone.
 * :func:`in_seed_notation`: a seed's quantities for a bplab network and sample,
   computed with that seed's equations (not copied from bplab): symbol -> value.
 * :func:`bplab_equivalents`: the same symbols, read from bplab's forward and backward
@@ -376,6 +377,12 @@ def notation_table(seeds=None, concepts=None, layout="long"):
             line.append("—" if e is None else (_math(e.symbol) + (f" {e.chinese}" if e.chinese else "")))
         out.append(line)
     return Table(["concept", "bplab"] + [f"seed {s}" for s in seeds], out, "The seeds' notations side by side")
+
+
+def concept_table():
+    """bplab's own notation: one row per concept with its Chinese term, symbol and Python name."""
+    rows = [[c.english, c.chinese, _math(c.bplab), f"`{c.code}`"] for c in CONCEPTS.values()]
+    return Table(["concept", "中文", "symbol", "in bplab"], rows, "bplab's notation")
 
 
 # ----------------------------------------------------------------------------- the notebooks

@@ -112,6 +112,14 @@ def test_bplab_terms_include_the_team_glossary():
     assert {"误差项", "学习率", "激活函数", "权重衰减", "前向传播", "反向传播", "损失函数"} <= terms
 
 
+def test_concept_table_is_bplabs_own_notation():
+    t = N.concept_table()
+    assert len(t) == len(N.CONCEPTS)
+    rows = {row[0]: row for row in t.rows}
+    assert rows["error term"][1] == "误差项" and rows["error term"][3] == "`grads.delta[l]`"
+    assert "(n_l, n_{l-1})" in rows["weights"][2]
+
+
 def test_the_shifts_are_written_down():
     e = {(x.seed, x.concept): x for x in N.ENTRIES}
     assert e["003", "weights"].equals == r"W^{l}"  # z^(2) = W^(1) x + b^(1): W^(1) is bplab's W^1
