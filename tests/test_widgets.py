@@ -1,0 +1,333 @@
+"""The widgets driven headless from Python: every control, the values they show, and errors.
+
+Controls are used the way a browser would use them: ``button.click()`` and setting
+``.value`` (which fires the same observers as the frontend).
+"""
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+import bplab
+from bplab.stepper import parse_values
+
+widgets_mod = pytest.importorskip("ipywidgets")
+from bplab.widgets import PropagationStepper, TrainingPlayground, playground_png, time_steps  # noqa: E402
+
+
+def trace_values(stepper):
+    """The values of the current step, looked up in the package's trace by key (not in the step data)."""
+    from test_stepper import lookup
+
+    return {k: lookup(stepper.state, k) for k in stepper.displayed_values()}
+
+
+def assert_consistent(w):
+    i = w.step_index
+    assert w.slider.value == i and w.play.value == i
+    assert w.status.value == f"<b>{w.state.status()}</b>"
+    shown = w.displayed_values()
+    assert shown == w.current.values()
+    for key, value in shown.items():
+        assert value == pytest.approx(trace_values(w)[key], rel=1e-12, abs=1e-300)
+    assert w.back_button.disabled == (i == 0)
+    assert w.next_button.disabled == (i == w.n_steps - 1)
+    assert not w.errors
+
+
+@pytest.fixture
+def stepper():
+    return PropagationStepper(*bplab.worked_example())
+
+
+def has_class(widget, cls):
+    return cls in widget._dom_classes
+
+
+def test_stepper_css_classes(stepper):
+    w = stepper
+    assert has_class(w, "bplab-stepper")
+    for widget, cls in [
+        (w.next_button, "bplab-next"),
+        (w.back_button, "bplab-back"),
+        (w.reset_button, "bplab-reset"),
+        (w.play, "bplab-play"),
+        (w.slider, "bplab-step-slider"),
+        (w.status, "bplab-status"),
+        (w.formula, "bplab-formula"),
+        (w.values, "bplab-values"),
+        (w.diagram, "bplab-diagram"),
+    ]:
+        assert has_class(widget, cls), cls
+
+
+def test_next_through_every_phase_shows_the_trace(stepper):
+    w = stepper
+    net, x, y = bplab.worked_example()
+    t = net.forward(x)
+    g = net.backward(t, y)
+    assert w.n_steps == 12
+    seen = []
+    assert_consistent(w)
+    for _ in range(w.n_steps - 1):
+        w.next_button.click()
+        assert_consistent(w)
+        seen.append((w.phase, w.layer))
+    assert seen == [
+        ("forward", 1), ("forward", 2), ("forward", 3), ("loss", 3),
+        ("backward", 3), ("backward", 3), ("backward", 2), ("backward", 2), ("backward", 1), ("backward", 1),
+        ("update", None),
+    ]  # fmt: skip
+    # a few values checked against a separately built network's trace
+    w.slider.value = 1
+    v = w.displayed_values()
+    assert v["z[1][1]"] == 5.0 and v["a[1][1]"] == t.a[1][0]
+    w.slider.value = 4
+    assert w.displayed_values()["loss"] == g.loss
+    w.slider.value = 10
+    assert w.displayed_values()["dW[1][1][2]"] == g.dW[1][0, 1]
+    assert "Step 10 of 11 · backward · layer 1" in w.status.value
+
+
+def test_back_reset_play_and_slider(stepper):
+    w = stepper
+    w.next_button.click()
+    w.next_button.click()
+    w.back_button.click()
+    assert w.step_index == 1
+    w.reset_button.click()
+    assert w.step_index == 0
+    w.play.value = 3  # what the Play control does at each tick
+    assert w.step_index == 3 and w.phase == "forward" and w.layer == 3
+    assert_consistent(w)
+    w.slider.value = 7
+    assert w.step_index == 7 and w.play.value == 7
+    assert "\\delta^{2}" in w.formula.value and "<svg" in w.diagram.value
+    # the Python API moves the controls as well
+    w.next()
+    assert w.slider.value == 8
+    w.back().back()
+    assert w.play.value == 6
+    w.reset()
+    assert w.slider.value == 0
+
+
+def test_random_sequence_of_actions_keeps_the_state_consistent():
+    net = bplab.Network([3, 4, 4, 2], ["tanh", "tanh", "softmax"], seed=7)
+    w = PropagationStepper(net, np.array([0.3, -0.2, 1.0]), 0, loss="cross_entropy")
+    rng = random.Random(2024)
+    expected = 0
+    for _ in range(500):
+        action = rng.choice(["next", "back", "reset", "slider", "play", "api_next", "api_back"])
+        if action == "next":
+            w.next_button.click()
+            expected = min(expected + 1, w.n_steps - 1)
+        elif action == "back":
+            w.back_button.click()
+            expected = max(expected - 1, 0)
+        elif action == "reset":
+            w.reset_button.click()
+            expected = 0
+        elif action in ("slider", "play"):
+            expected = rng.randrange(w.n_steps)
+            getattr(w, action).value = expected
+        elif action == "api_next":
+            w.next()
+            expected = min(expected + 1, w.n_steps - 1)
+        else:
+            w.back()
+            expected = max(expected - 1, 0)
+        assert w.step_index == expected
+        assert w.slider.value == w.play.value == expected
+        assert w.displayed_values() == w.current.values()
+        assert w.status.value == f"<b>{w.state.status()}</b>"
+    assert not w.errors
+    for i in range(w.n_steps):  # and every step still shows the package's values
+        w.slider.value = i
+        assert_consistent(w)
+
+
+def test_a_callback_error_is_displayed_not_swallowed(stepper, monkeypatch):
+    w = stepper
+
+    def broken(index):
+        raise RuntimeError("boom in goto")
+
+    monkeypatch.setattr(w.state, "goto", broken)
+    assert w._errors.output.layout.display == "none"
+    w.next_button.click()  # must not raise into the frontend's void
+    assert len(w.errors) == 1 and isinstance(w.errors[0], RuntimeError)
+    shown = "".join(o.get("text", "") for o in w._errors.output.outputs)
+    assert "boom in goto" in shown and "Traceback" in shown
+    assert w._errors.output.layout.display == "block"
+    assert "bplab-errors" in w._errors.output._dom_classes
+
+
+def test_direct_python_calls_still_raise(stepper):
+    with pytest.raises(ValueError, match="between 0 and 11"):
+        stepper.goto(99)
+
+
+def test_time_steps_measures_something(stepper):
+    t = time_steps(stepper, rounds=1)
+    assert 0 < t["mean"] <= t["max"]
+    assert stepper.step_index == stepper.n_steps - 1
+
+
+# ---------------------------------------------------------------- the playground
+@pytest.fixture
+def playground():
+    return TrainingPlayground(background=False, dataset="xor", hidden=[3], n=60, redraw_seconds=0, dpi=30)
+
+
+def is_png(data):
+    return bytes(data[:8]) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_playground_css_classes(playground):
+    w = playground
+    assert has_class(w, "bplab-playground")
+    for widget, cls in [
+        (w.step_button, "bplab-step"),
+        (w.epoch_button, "bplab-epoch"),
+        (w.run_button, "bplab-run"),
+        (w.stop_button, "bplab-stop"),
+        (w.reset_button, "bplab-reset"),
+        (w.progress, "bplab-progress"),
+        (w.plot, "bplab-plot"),
+        (w.n_epochs, "bplab-epochs"),
+        (w.controls["dataset"], "bplab-dataset"),
+        (w.controls["lr"], "bplab-lr"),
+    ]:
+        assert has_class(widget, cls), cls
+    assert is_png(w.plot.value)
+
+
+def test_playground_buttons(playground):
+    w = playground
+    pg = w.state
+    w.step_button.click()
+    assert pg.updates == 1 and pg.epochs == 0
+    w.epoch_button.click()
+    assert pg.epochs == 1 and pg.updates == 1 + 4  # 60 samples in mini-batches of 16
+    before = w.plot.value
+    w.n_epochs.value = 5
+    w.run_button.click()
+    assert pg.epochs == 6 and w.progress.value == 5 and w.progress.max == 5
+    assert w.plot.value != before and is_png(w.plot.value)
+    assert "epoch 6" in w.status.value
+    assert not w.run_button.disabled and w.stop_button.disabled
+    w.reset_button.click()
+    assert pg.epochs == 0 and pg.updates == 0 and w.progress.value == 0
+    assert not w.errors
+
+
+def test_playground_settings(playground):
+    w = playground
+    pg, c = w.state, w.controls
+    w.epoch_button.click()
+    c["lr"].value = 0.5
+    c["mode"].value = "sample"
+    c["batch_size"].value = 8
+    c["weight_decay"].value = 0.01
+    assert (pg.lr, pg.mode, pg.batch_size, pg.weight_decay) == (0.5, "sample", 8, 0.01)
+    assert pg.epochs == 1  # training settings keep the network
+    w.step_button.click()
+    assert pg.history.step_loss and pg.updates == 4 + 1
+    c["hidden"].value = "5, 2"
+    assert pg.net.sizes == [2, 5, 2, 2] and pg.epochs == 0
+    c["activation"].value = "relu"
+    assert pg.net.layer_activation(1).names[0] == "relu"
+    c["loss"].value = "half_sse"
+    assert pg.net.sizes[-1] == 1 and pg.net.layer_activation(3).names == ["sigmoid"]
+    c["dataset"].value = "iris"
+    assert pg.net.sizes[-1] == 3 and len(pg.X) == 150
+    c["seed"].value = 3
+    assert pg.seed == 3
+    c["hidden"].value = ""
+    assert pg.net.sizes == [2, 3]
+    assert not w.errors
+
+
+def test_playground_bad_setting_is_displayed(playground):
+    w = playground
+    w.controls["hidden"].value = "4, x"
+    assert len(w.errors) == 1 and "whole numbers" in str(w.errors[0])
+    shown = "".join(o.get("text", "") for o in w._errors.output.outputs)
+    assert "'4, x'" in shown
+    assert w.state.net.sizes == [2, 3, 2]  # the network is unchanged
+
+
+def test_playground_run_in_background_and_stop():
+    w = TrainingPlayground(background=True, dataset="moons", hidden=[4], n=60, redraw_seconds=0.2, dpi=30)
+    w.n_epochs.value = 100000
+    w.run_button.click()
+    assert w.running and w.stop_button.disabled is False and w.step_button.disabled
+    w.run_button.click()  # a second Run while running does nothing
+    w.stop_button.click()
+    assert w.wait(60)
+    assert 1 <= w.state.epochs < 100000
+    assert w.progress.value == w.state.epochs
+    assert not w.run_button.disabled and w.stop_button.disabled
+    assert not w.errors
+
+
+def test_playground_rebuild_during_a_run_stops_it_first():
+    w = TrainingPlayground(background=True, dataset="xor", hidden=[4], n=60, dpi=30)
+    w.n_epochs.value = 100000
+    w.run_button.click()
+    w.controls["hidden"].value = "2"
+    assert not w.running and w.state.net.sizes == [2, 2, 2] and w.state.epochs == 0
+    assert not w.errors
+
+
+def test_playground_error_in_run_is_displayed(playground, monkeypatch):
+    w = playground
+
+    def broken():
+        raise RuntimeError("epoch broke")
+
+    monkeypatch.setattr(w.state, "epoch", broken)
+    w.epoch_button.click()
+    w.run_button.click()
+    assert [str(e) for e in w.errors] == ["epoch broke", "epoch broke"]
+    assert not w.run_button.disabled  # the run ended cleanly
+
+
+def test_playground_random_actions():
+    w = TrainingPlayground(background=False, dataset="circles", hidden=[3], n=40, dpi=30)
+    rng = random.Random(7)
+    w.n_epochs.value = 2
+    for _ in range(30):
+        action = rng.choice(["step", "epoch", "run", "reset", "lr", "mode", "batch", "wd", "hidden", "act", "loss", "data"])
+        c = w.controls
+        if action in ("step", "epoch", "run", "reset"):
+            getattr(w, f"{action}_button").click()
+        elif action == "lr":
+            c["lr"].value = 10 ** rng.uniform(-3, 1.5)
+        elif action == "mode":
+            c["mode"].value = rng.choice(c["mode"].options)
+        elif action == "batch":
+            c["batch_size"].value = rng.randint(1, 128)
+        elif action == "wd":
+            c["weight_decay"].value = rng.choice([0, 0.001, 0.1])
+        elif action == "hidden":
+            c["hidden"].value = ", ".join(str(rng.randint(1, 5)) for _ in range(rng.randint(0, 3)))
+        elif action == "act":
+            c["activation"].value = rng.choice(c["activation"].options)
+        elif action == "loss":
+            c["loss"].value = rng.choice(c["loss"].options)
+        else:
+            c["dataset"].value = rng.choice(["xor", "moons", "circles", "iris"])
+        pg = w.state
+        assert len(pg.history.loss) == len(pg.history.updates) == len(pg.grad_norm_history)
+        assert pg.history.updates[-1] == pg.updates
+        assert re.search(rf"epoch {pg.epochs} · {pg.updates} updates", w.status.value)
+    assert not w.errors
+
+
+def test_playground_png_draws_the_three_plots(playground):
+    png = playground_png(playground.state, dpi=40)
+    assert is_png(png)
