@@ -516,7 +516,9 @@ def _seed001(net, X, Y, lr, single):
     w = {l: np.array(net.weights[l - 1]) for l in range(2, L1 + 1)}
     b = {l: (np.array(net.biases[l - 1]) if net.bias else np.zeros(net.sizes[l - 1])) for l in range(2, L1 + 1)}
     acts = {l: _layer_fns(net, l - 1) for l in range(2, L1 + 1)}
-    zs, As, ds = {l: [] for l in range(2, L1 + 1)}, {l: [] for l in range(1, L1 + 1)}, {l: [] for l in range(2, L1 + 1)}
+    zs = {l: [] for l in range(2, L1 + 1)}  # per-sample values, stacked afterwards
+    ds = {l: [] for l in range(2, L1 + 1)}
+    As = {l: [] for l in range(1, L1 + 1)}
     gw = {l: np.zeros_like(w[l]) for l in w}
     gb = {l: np.zeros_like(b[l]) for l in b}
     C = 0.0
@@ -601,7 +603,10 @@ def _seed003(net, X, Y, lr, lam, single):
     f = {l: _layer_fns(net, l - 1) for l in range(2, nl + 1)}  # the function of seed layer l
     dW = {l: np.zeros_like(W[l]) for l in W}  # Delta W^(l) := 0
     db = {l: np.zeros_like(b[l]) for l in b}
-    zs, As, ds, Js = {l: [] for l in range(2, nl + 1)}, {l: [] for l in range(1, nl + 1)}, {l: [] for l in range(2, nl + 1)}, []
+    zs = {l: [] for l in range(2, nl + 1)}  # per-sample values, stacked afterwards
+    ds = {l: [] for l in range(2, nl + 1)}
+    As = {l: [] for l in range(1, nl + 1)}
+    Js = []
     for x, yv in zip(X, Y):
         a, z = {1: x}, {}
         for l in range(1, nl):
