@@ -105,12 +105,33 @@ def _diverged(epoch, step, lr, C, values, what):
     )
 
 
-def _batches(m, mode, batch_size, order):
-    if mode == "sample":
-        return [order[i : i + 1] for i in range(m)]
+# Below this size, each epoch shuffles a copy of the data once and takes its batches as slices.
+_COPY_LIMIT = 64 * 2**20  # bytes
+
+
+def _batches(X, Y, mode, batch_size, order):
+    """The epoch's batches as (X, Y) pairs of 2-D arrays, visiting the samples in ``order``."""
+    m = X.shape[0]
     if mode == "batch":
-        return [order]
-    return [order[i : i + batch_size] for i in range(0, m, batch_size)]
+        return [(X[order], Y[order])]
+    size = 1 if mode == "sample" else batch_size
+    if X.nbytes + Y.nbytes <= _COPY_LIMIT:
+        # One shuffled copy per epoch, then every batch is a slice (a view): in per-sample training
+        # the cost of picking rows by index is comparable to the arithmetic of a small network.
+        X, Y = X[order], Y[order]
+        return ((X[i : i + size], Y[i : i + size]) for i in range(0, m, size))
+    # Large data: gather each batch's rows by index, without a second copy of the whole set in memory.
+    return ((X[idx], Y[idx]) for idx in (order[i : i + size] for i in range(0, m, size)))
+
+
+def _all_finite(C, flat):
+    """Whether the loss C and every entry of the gradient ``flat`` are finite.
+
+    ``flat @ flat`` is one fast BLAS call (isfinite(flat).all() makes and scans a boolean array)
+    and is finite whenever every entry is, unless an entry is so large that its square overflows:
+    only then are the entries checked one by one.
+    """
+    return math.isfinite(C) and (math.isfinite(flat.dot(flat)) or bool(np.isfinite(flat).all()))
 
 
 def _progress(epochs, enabled):
@@ -169,16 +190,17 @@ def train(
 
     history = History(mode, lr, {"sample": 1, "batch": m}.get(mode, batch_size))
     bar = _progress(epochs, progress)
+    grad = net._gradient_buffer()  # every step's backward pass writes its gradient here
     start, updates = time.perf_counter(), 0
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(1, epochs + 1):
                 saved = net.theta.copy()
                 order = rng.permutation(m) if shuffle else np.arange(m)
-                for step, idx in enumerate(_batches(m, mode, batch_size, order), start=1):
-                    z, a = net._forward(Xb[idx])
-                    _, flat, _, _, C = net._backward(z, a, Yb[idx], lossf)
-                    if not math.isfinite(C) or not np.isfinite(flat).all():
+                for step, (X_batch, Y_batch) in enumerate(_batches(Xb, Yb, mode, batch_size, order), start=1):
+                    z, a = net._forward(X_batch)
+                    _, flat, _, _, C = net._backward(z, a, Y_batch, lossf, grad)
+                    if not _all_finite(C, flat):
                         net.theta[...] = saved
                         raise _diverged(epoch, step, lr, C, flat, "gradient")
                     net._step(flat, lr, weight_decay)
