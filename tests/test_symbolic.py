@@ -1,0 +1,274 @@
+"""bplab.symbolic: the BP equations verified by sympy, exact values, and the three-way gradient check."""
+
+import dataclasses
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import bplab
+import bplab.activations as activations
+from bplab import symbolic as S
+
+# ------------------------------------------------------------------ import cost
+
+
+def test_import_bplab_does_not_import_sympy():
+    code = "import bplab, sys; assert 'sympy' not in sys.modules, 'sympy was imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_bplab_symbolic_is_loaded_lazily():
+    code = "import bplab, sys; m = bplab.symbolic; assert 'sympy' in sys.modules and hasattr(m, 'three_way_check')"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ------------------------------------------------------------ SymbolicNetwork
+
+
+def test_symbolic_network_shapes_and_formula():
+    sn = S.SymbolicNetwork([2, 3, 2])
+    assert sn.W[1].shape == (3, 2) and sn.W[2].shape == (2, 3)
+    assert sn.b[1].shape == (3, 1) and sn.x.shape == (2, 1) and sn.y.shape == (2, 1)
+    # z^1_1 = w_11 x_1 + w_12 x_2 + b_1, written out by hand
+    W, b, x = sn.W[1], sn.b[1], sn.x
+    assert sp.expand(sn.z[1][0] - (W[0, 0] * x[0] + W[0, 1] * x[1] + b[0])) == 0
+    assert sp.simplify(sn.a[1][0] - 1 / (1 + sp.exp(-sn.z[1][0]))) == 0
+    with pytest.raises(IndexError):
+        sn.W[0]
+
+
+def test_symbolic_network_without_bias_and_from_net():
+    net = bplab.Network([2, 2, 1], activations=["tanh", "identity"], bias=False, seed=0)
+    sn = S.SymbolicNetwork(net)
+    assert sn.b is None and sn.activations == ["tanh", "identity"]
+    assert len(sn.parameters()) == net.theta.size
+
+
+def test_loss_expressions_match_bplab_values():
+    net = bplab.Network([2, 3], activations="softmax", seed=1)
+    x, y = np.array([0.5, -1.25]), np.array([0.0, 1.0, 0.0])
+    sn = S.SymbolicNetwork(net)
+    subs = sn.substitutions(net, x, y)
+    for loss in ("half_sse", "cross_entropy"):
+        exact = float(sn.loss(loss).xreplace(subs).evalf(30))
+        assert abs(exact - net.loss(x, y, loss)) < 1e-14
+
+
+def test_substitutions_are_the_exact_binary_values():
+    net = bplab.Network.from_weights([[[0.1, 2.0]]], [[0.5]])
+    sn = S.SymbolicNetwork(net)
+    subs = sn.substitutions(net, [1.0, 3.0], [1.0])
+    w11 = sn.W[1][0, 0]
+    assert subs[w11] != sp.Rational(1, 10)  # 0.1 is not 1/10 in binary
+    assert subs[w11] == sp.Rational(3602879701896397, 2**55)
+    assert subs[sn.W[1][0, 1]] == 2 and subs[sn.b[1][0]] == sp.Rational(1, 2)
+
+
+def test_bad_inputs_raise_with_a_sentence():
+    with pytest.raises(ValueError, match="sizes"):
+        S.SymbolicNetwork([2])
+    with pytest.raises(ValueError, match="activation"):
+        S.SymbolicNetwork([2, 2], activations="swish")
+    net, x, y = bplab.worked_example()
+    with pytest.raises(ValueError, match="ONE sample"):
+        S.exact_forward(net, np.stack([x, x]))
+    with pytest.raises(ValueError, match="cross_entropy"):
+        S.verify_bp_equations("sigmoid", [2, 2], loss="cross_entropy")
+
+
+# --------------------------------------------------------- verify_bp_equations
+
+CASES = [
+    ("sigmoid", "half_sse"),
+    ("tanh", "half_sse"),
+    ("relu", "half_sse"),
+    ("leaky_relu", "half_sse"),
+    ("identity", "half_sse"),
+    (["tanh", "softmax"], "cross_entropy"),
+    (["sigmoid", "softmax"], "half_sse"),
+    (["sigmoid", "sigmoid"], "binary_cross_entropy"),
+    ([["sigmoid", "relu"], ["identity", "leaky_relu"]], "half_sse"),  # per-neuron activations
+]
+
+
+@pytest.mark.parametrize("acts,loss", CASES, ids=lambda v: str(v))
+def test_each_bp_equation_holds_for_each_activation(acts, loss):
+    report = S.verify_bp_equations(acts, [2, 2, 2], loss=loss, points=6)
+    assert report.passed
+    checked = {(r.equation, r.layer) for r in report.rows}
+    assert {("BP1", 2), ("BP2", 1), ("BP3", 1), ("BP3", 2), ("BP4", 1), ("BP4", 2), ("f'", 1), ("f'", 2)} <= checked
+    if loss != "half_sse":  # the shortcut delta^L = a^L - y is verified too
+        assert any("a^L - y" in r.statement and r.passed for r in report.rows)
+    flat = str(acts)
+    for r in report.rows:
+        if r.equation in ("BP1", "BP2") and "f'" not in r.statement and "bplab" not in r.statement:
+            # Piecewise activations are checked at points, the others for all values
+            piecewise = "relu" in flat
+            assert ("random rational points" in r.method) == piecewise or "simplify() could not decide" in r.detail
+
+
+def test_bp_equations_without_bias_have_no_bp3():
+    report = S.verify_bp_equations("tanh", [2, 2, 1], bias=False, points=4)
+    assert not any(r.equation == "BP3" for r in report.rows)
+    assert any(r.equation == "BP4" and r.layer == 1 for r in report.rows)
+
+
+def test_a_false_bp2_is_caught_and_named(monkeypatch):
+    # drop the factor f'(z^l): BP2 becomes (W^T delta) alone, which is false
+    def without_fprime(sn, l, g, z):
+        return g
+
+    monkeypatch.setattr(S, "_hadamard_or_jacobian", without_fprime)
+    with pytest.raises(AssertionError, match=r"BP1 fails for layer 2"):
+        S.verify_bp_equations("sigmoid", [2, 2, 2], points=4)
+
+
+def test_a_false_bp4_is_caught(monkeypatch):
+    real = S.SymbolicNetwork.delta
+
+    def shifted(self, l, loss="half_sse"):  # a wrong delta for layer 1 only
+        d = real(self, l, loss)
+        return d * 2 if l == 1 else d
+
+    monkeypatch.setattr(S.SymbolicNetwork, "delta", shifted)
+    with pytest.raises(AssertionError, match=r"BP2 fails for layer 1"):
+        S.verify_bp_equations("tanh", [2, 2, 1], points=4)
+
+
+@pytest.fixture
+def wrong_sigmoid_derivative(monkeypatch):
+    """bplab's sigmoid with a deliberately wrong derivative a (1 - a) + 0.01."""
+    bad = dataclasses.replace(activations.ELEMENTWISE["sigmoid"], df=lambda z, a: a * (1.0 - a) + 0.01)
+    monkeypatch.setitem(activations.ELEMENTWISE, "sigmoid", bad)
+
+
+def test_wrong_activation_derivative_is_caught_by_verify(wrong_sigmoid_derivative):
+    with pytest.raises(AssertionError, match=r"f' of layer 1"):
+        S.verify_bp_equations("sigmoid", [2, 2, 1], points=4)
+
+
+def test_wrong_activation_derivative_is_caught_by_three_way_check(wrong_sigmoid_derivative):
+    net = bplab.Network([2, 3, 1], seed=3)  # built after the patch: uses the wrong derivative
+    report = S.three_way_check(net, [0.5, -1.0], [1.0])
+    assert not report.passed
+    assert any("backprop" in e.status for e in report.entries)
+    with pytest.raises(AssertionError, match="three-way gradient check failed"):
+        report.raise_if_failed()
+
+
+def test_corrupted_gradient_is_caught_and_named():
+    net, x, y = bplab.worked_example()
+    grads = net.gradients(x, y)
+    grads.flat[grads.flat.size - 1] *= 1.001  # b^3_1, 0.1 % off
+    report = S.three_way_check(net, x, y, grads=grads)
+    assert not report.passed
+    bad = [e.name for e in report.entries if e.status.startswith("FAIL")]
+    assert bad == ["b^3_1"]
+
+
+# ----------------------------------------------------------- derivation steps
+
+
+def test_check_step_accepts_true_and_rejects_false_steps():
+    z = sp.Symbol("z")
+    sig = 1 / (1 + sp.exp(-z))
+    step = S.check_step("sigma' = sigma (1 - sigma)", sp.diff(sig, z), sig * (1 - sig))
+    assert "verified" in repr(step) and "checkmark" in step._repr_latex_()
+    with pytest.raises(AssertionError, match="sigma' = sigma"):
+        S.check_step("sigma' = sigma", sp.diff(sig, z), sig)
+
+
+# ------------------------------------------------------- exact values, seed 004
+
+
+@pytest.mark.parametrize("variant", ["matrix", "as_printed"])
+def test_worked_example_float64_matches_exact_values(variant):
+    net, x, y = bplab.worked_example(variant)
+    trace = net.forward(x)
+    grads = net.backward(trace, y)
+    ex = S.exact_gradients(net, x, y, digits=30)
+    for l in range(1, net.L + 1):
+        np.testing.assert_allclose(trace.z[l], np.asarray(ex.z[l], dtype=float), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(trace.a[l], np.asarray(ex.a[l], dtype=float), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(grads.delta[l], np.asarray(ex.delta[l], dtype=float), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(grads.dW[l], np.asarray(ex.dW[l], dtype=float), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(grads.db[l], np.asarray(ex.db[l], dtype=float), rtol=0, atol=1e-12)
+        # and relatively, because delta^1 is only ~1e-10
+        np.testing.assert_allclose(grads.delta[l], np.asarray(ex.delta[l], dtype=float), rtol=1e-10)
+    assert abs(grads.loss - float(ex.loss)) < 1e-15
+
+
+def test_worked_example_exact_values_from_the_article_and_the_readme():
+    net, x, _ = bplab.worked_example("matrix")
+    fwd = S.exact_forward(net, x)
+    # z^1 by hand: 2*1 + 1*2 + 1 = 5, 1*1 + 3*2 + 2 = 9, 3*1 + 2*2 + 3 = 10, exactly
+    assert list(fwd.z_expr[1]) == [5, 9, 10]
+    # z5 with the matrix's w(2,5) = 2: 3 f1 + 2 f2 + 2 f3 + 1, with f = 1 / (1 + e^-z)
+    f = [1 / (1 + sp.exp(-v)) for v in (5, 9, 10)]
+    z5 = 3 * f[0] + 2 * f[1] + 2 * f[2] + 1
+    assert abs(fwd.z[2][1] - z5.evalf(40)) < sp.Float("1e-28")
+    assert abs(float(fwd.z[2][1]) - 7.979583862337768) < 1e-14  # the README's 30-digit fact
+    # the article's printed z5 is the one with w(2,5) = 3
+    printed = bplab.examples.PRINTED["z5"]
+    fwd3 = S.exact_forward(bplab.worked_example("as_printed")[0], x)
+    assert abs(float(fwd3.z[2][1]) - printed) < 1e-14
+
+
+def test_consistent_delta1_with_w25_equal_3():
+    net, x, y = bplab.worked_example("as_printed")
+    ex = S.exact_gradients(net, x, y)
+    assert abs(float(ex.delta[1][1]) - (-2.737e-12)) < 0.0005e-12  # README: -2.737e-12, not the printed -2.451e-12
+
+
+def test_exact_gradients_agree_with_sympy_diff_of_the_whole_loss():
+    """An independent path: diff the fully composed loss and evalf it, no compiled code."""
+    net = bplab.Network([2, 2, 1], activations=["tanh", "sigmoid"], seed=7)
+    x, y = np.array([0.75, -0.5]), np.array([1.0])
+    sn = S.SymbolicNetwork(net)
+    subs = sn.substitutions(net, x, y)
+    C = sn.loss()
+    ex = S.exact_gradients(net, x, y, digits=30)
+    exact_flat = [sp.diff(C, s).xreplace(subs).evalf(35) for s in sn.parameter_symbols()]
+    got = [v for l in range(1, 3) for v in list(np.ravel(ex.dW[l])) + list(ex.db[l])]
+    for want, have in zip(exact_flat, got):
+        assert abs(want - have) <= sp.Float("1e-28") * max(1, abs(want))
+
+
+def test_exact_forward_digits():
+    net, x, _ = bplab.worked_example()
+    fwd = S.exact_forward(net, x, digits=40)
+    # sigma(5) to 40 digits, from its definition
+    assert abs(fwd.a[1][0] - (1 / (1 + sp.exp(-5))).evalf(50)) < sp.Float("1e-39")
+
+
+# ------------------------------------------------------------- three-way check
+
+
+def test_three_way_check_on_the_worked_example_shows_float64_rounding():
+    net, x, y = bplab.worked_example()
+    report = S.three_way_check(net, x, y)
+    assert report.passed
+    report.raise_if_failed()
+    assert len(report.entries) == net.theta.size
+    limited = report.rounding_limited
+    assert limited, "W^1's float64 central differences are rounding-limited (gradients ~1e-12)"
+    assert all(e.layer == 1 and e.rel_fd64 > 1e-4 for e in limited)
+    for e in report.entries:
+        assert e.rel_backprop < 1e-10
+        assert e.rel_fd_hp < 1e-20
+    text = repr(report)
+    assert "rounding-limited" in text and "w^1_2,1" in text
+    assert "<table>" in report._repr_html_()
+    # the same entries as bplab.gradcheck computes with float64 (it passes them only via atol)
+    gc = bplab.gradcheck(net, x, y)
+    np.testing.assert_allclose(gc[1, "W"].numeric.ravel(), [e.fd64 for e in report[1, "W"]], rtol=0, atol=0)
+
+
+def test_three_way_check_on_a_batch_and_other_losses():
+    net = bplab.Network([3, 4, 3], activations=["relu", "softmax"], seed=2)
+    X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
+    report = S.three_way_check(net, X, [1, 2], loss="cross_entropy")
+    assert report.passed and not report.rounding_limited
