@@ -272,3 +272,30 @@ def test_three_way_check_on_a_batch_and_other_losses():
     X = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]])
     report = S.three_way_check(net, X, [1, 2], loss="cross_entropy")
     assert report.passed and not report.rounding_limited
+
+
+# ------------------------------------------------------ seed 004's printed values
+
+
+def test_compare_with_printed_finds_the_articles_inconsistencies():
+    table = S.compare_with_printed()
+    assert table["z1"].verdict.startswith("consistent") and table["f4"].verdict.startswith("consistent")
+    # z5 = 3 f1 + w f2 + 2 f3 + 1 was printed with w = 3, the matrix says 2
+    assert table["z5"].matches == ["as_printed"]
+    assert table["delta2[2]"].matches == ["as_printed"]
+    # delta1[2] fits neither run: it mixes delta2 from w = 3 with w = 2 in the backward step
+    assert table["delta1[2]"].matches == []
+    assert "NEITHER" in table["delta1[2]"].verdict and "<table>" in table._repr_html_()
+    net_m, x, y = bplab.worked_example("matrix")
+    net_p, _, _ = bplab.worked_example("as_printed")
+    tr_m, g_p = net_m.forward(x), net_p.gradients(x, y)
+    f1prime = tr_m.a[1] * (1 - tr_m.a[1])  # sigma'(z) = sigma (1 - sigma), z^1 is the same in both runs
+    mixed = (net_m.weights[2].T @ g_p.delta[2]) * f1prime
+    assert abs(mixed[1] - bplab.examples.PRINTED["delta1"][1]) < 1.5e-15
+
+
+def test_worked_example_values_keys_cover_printed():
+    values = S.worked_example_values("matrix")
+    for name, printed in bplab.examples.PRINTED.items():
+        keys = [f"{name}[{k + 1}]" for k in range(len(printed))] if isinstance(printed, list) else [name]
+        assert all(k in values for k in keys)
