@@ -321,8 +321,11 @@ class Network:
         elif (arr.ndim == 1 and arr.shape[0] == m) or (arr.ndim == 0 and m == 1):
             arr = self.one_hot(arr.reshape(m), name)
         else:
-            labels = f"{m} target values" if nL == 1 else f"{m} class labels in 0..{nL - 1}"
-            raise ValueError(f"{name} must be targets of shape ({m}, {nL}) or {labels}, got shape {arr.shape}.")
+            labels = f"{m} target value{'s' if m > 1 else ''}" if nL == 1 else f"{m} class labels in 0..{nL - 1}"
+            raise ValueError(
+                f"{name} must be targets of shape ({m}, {nL}) ({m} sample{'s' if m > 1 else ''}, {nL} output"
+                f"{'s' if nL > 1 else ''} of the output layer L={self.L}) or {labels}, got shape {arr.shape}."
+            )
         if LOSSES[loss].targets_sum_to_one and not np.allclose(arr.sum(axis=1), 1.0):
             row = int(np.argmax(~np.isclose(arr.sum(axis=1), 1.0)))
             raise ValueError(

@@ -128,7 +128,7 @@ CASES = [
     ("loss-unknown", lambda: net231().gradients([1, 2], 1.0, loss="mse"), ValueError, ["loss", "'mse'", LOSSES]),
     ("loss-none", lambda: net231().gradients([1, 2], 1.0, loss=None), ValueError, ["loss", "None", LOSSES]),
     ("y-wrong-shape", lambda: net231().gradients([1, 2], [1.0, 0.0]), ValueError,
-     ["y", "shape (1, 1)", "got shape (2,)"]),
+     ["y", "shape (1, 1)", "output layer L=2", "got shape (2,)"]),
     ("y-batch-mismatch", lambda: net231().gradients(np.zeros((4, 2)), [1.0, 0.0, 1.0]), ValueError,
      ["y", "(4, 1)", "4 target values", "got shape (3,)"]),
     ("y-nan", lambda: net231().gradients([1, 2], np.nan), ValueError, ["y", "finite", "nan"]),
