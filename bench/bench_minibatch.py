@@ -164,7 +164,7 @@ def run(tiny=False, rounds=None):
             detail_rows.append(
                 (dtype, label, fmt_seconds(b[name]), fmt_seconds(median(times[name])), f"{b[name] / b['bplab']:.2f}")
             )
-        detail_rows.append((dtype, "max |bplab - hand| over the final weights", f"{diff:.1e}", "", ""))
+        detail_rows.append((dtype, "largest difference bplab - hand, final weights", f"{diff:.1e}", "", ""))
     shape = f"{size['m']} x {size['n0']} inputs, {size['n0']}-{size['hidden']}-{size['classes']}, batch {size['batch']}"
     details = (
         f"One epoch ({shape}), best and median of {rounds} interleaved rounds:\n\n"

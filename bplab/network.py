@@ -374,15 +374,18 @@ class Network:
             a.append(self._act[l].f(z_l))  # a^l = f_l(z^l)
         return z, a
 
-    def _backward(self, z, a, Y, loss, grad=None):
+    def _backward(self, z, a, Y, loss, grad=None, with_loss=True):
         """Backward pass on a checked batch: delta[1..L], the flat gradient and the mean loss.
 
         ``grad`` is an optional ``(flat, dW, db)`` from :meth:`_gradient_buffer` to write the
         gradient into; ``train`` passes the same one at every step instead of allocating.
+        With ``with_loss=False`` the loss is not computed (returned as None): per-sample
+        training computes all its step losses at once at the end of each epoch.
         """
         L, m = self.L, Y.shape[0]
         W, act = self._W, self._act
-        C = float(np.add.reduce(loss.value(z[L], a[L], Y, act[L]))) / m  # the mean loss over the batch
+        # the mean loss over the batch
+        C = float(np.add.reduce(loss.value(z[L], a[L], Y, act[L]))) / m if with_loss else None
         delta = [None] * (L + 1)
         # BP1: delta^L = nabla_a C ⊙ f'(z^L)   (a^L - y for softmax+cross_entropy, sigmoid+binary_cross_entropy)
         delta[L] = loss.output_delta(z[L], a[L], Y, act[L])
@@ -390,9 +393,12 @@ class Network:
             # BP2: delta^l = ((W^{l+1})^T delta^{l+1}) ⊙ f'(z^l)
             delta[l] = act[l].backprop(delta[l + 1].dot(W[l + 1]), z[l], a[l])
         flat, dW, db = self._gradient_buffer() if grad is None else grad
+        # The same product either way: np.dot costs less per call on the tiny arrays of a few
+        # samples, np.matmul is faster on large ones (it reads the transposed delta in place).
+        product = np.dot if m <= 8 else np.matmul
         for l in range(1, L + 1):
             # BP4: dC/dW^l = delta^l (a^{l-1})^T, summed over the batch here ...
-            delta[l].T.dot(a[l - 1], out=dW[l])
+            product(delta[l].T, a[l - 1], out=dW[l])
             # BP3: dC/db^l = delta^l, summed over the batch here ...
             if self.bias:
                 np.add.reduce(delta[l], axis=0, out=db[l])
