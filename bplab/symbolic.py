@@ -481,26 +481,32 @@ def exact_gradients(net, x, y, loss="half_sse", digits=30):
 
 # ------------------------------------------------------------ derivation steps
 class Step:
-    """One verified step ``lhs = rhs`` of a derivation, shown as LaTeX."""
+    """One verified step ``lhs = rhs`` of a derivation; shows itself as a title and a formula."""
 
-    def __init__(self, title, lhs, rhs, method, lhs_tex=None):
+    def __init__(self, title, lhs, rhs, method, lhs_tex=None, rhs_tex=None):
         self.title, self.lhs, self.rhs, self.method = title, lhs, rhs, method
-        self.lhs_tex = lhs_tex
+        self.lhs_tex, self.rhs_tex = lhs_tex, rhs_tex
 
-    def _repr_latex_(self):
+    def latex(self):
         left = self.lhs_tex if self.lhs_tex is not None else sp.latex(self.lhs)
-        return rf"$\text{{{self.title}}}:\quad {left} = {sp.latex(self.rhs)} \quad \checkmark$"
+        right = self.rhs_tex if self.rhs_tex is not None else sp.latex(self.rhs)
+        return f"{left} = {right}"
+
+    def _repr_markdown_(self):
+        title = html.escape(self.title, quote=False).replace("_", r"\_").replace("*", r"\*")
+        return f"✔ **{title}** (verified by sympy)\n$${self.latex()}$$"
 
     def __repr__(self):
         return f"{self.title}: verified by sympy ({self.method})"
 
 
-def check_step(title, lhs, rhs, lhs_tex=None):
+def check_step(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
     """Verify ``lhs == rhs`` with sympy (element by element for matrices) and return a :class:`Step`.
 
-    Raises AssertionError naming ``title`` and showing the nonzero difference when sympy
-    can't reduce ``lhs - rhs`` to 0. ``lhs_tex`` may show the left side as written in the
-    derivation (e.g. ``\\frac{\\partial C}{\\partial z^L_1}``) instead of its expansion.
+    Raises AssertionError naming ``title`` when sympy can't reduce ``lhs - rhs`` to 0 (or
+    finds it nonzero at a random point). ``lhs_tex``/``rhs_tex`` show a side as written in
+    the derivation (e.g. ``\\delta^L``) instead of its long expansion; only the display
+    changes, the check always uses the expressions.
     """
     diff = sp.Matrix(lhs) - sp.Matrix(rhs) if isinstance(lhs, (sp.MatrixBase, list)) else sp.sympify(lhs - rhs)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
@@ -509,7 +515,7 @@ def check_step(title, lhs, rhs, lhs_tex=None):
         if verdict is not True:
             why = "is not 0 at a random rational point" if verdict is False else "could not be simplified to 0"
             raise AssertionError(f"step {title!r} fails: lhs - rhs = {e} {why}.")
-    return Step(title, lhs, rhs, "lhs - rhs simplifies to 0", lhs_tex)
+    return Step(title, lhs, rhs, "lhs - rhs simplifies to 0", lhs_tex, rhs_tex)
 
 
 def _is_zero(expr, rng=None):

@@ -176,7 +176,7 @@ def test_check_step_accepts_true_and_rejects_false_steps():
     z = sp.Symbol("z")
     sig = 1 / (1 + sp.exp(-z))
     step = S.check_step("sigma' = sigma (1 - sigma)", sp.diff(sig, z), sig * (1 - sig))
-    assert "verified" in repr(step) and "checkmark" in step._repr_latex_()
+    assert "verified" in repr(step) and "$$" in step._repr_markdown_()
     with pytest.raises(AssertionError, match="sigma' = sigma"):
         S.check_step("sigma' = sigma", sp.diff(sig, z), sig)
 
