@@ -498,6 +498,7 @@ class Network:
                     theta=self.theta,
                     checksum=np.array(self._checksum(meta, self.theta)),
                 )
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes the file private (0600); give it a normal file's mode
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):
@@ -550,6 +551,12 @@ class Network:
         )
         net.theta[...] = theta
         return net
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def check_network(net, name="net"):

@@ -281,3 +281,11 @@ def test_save_into_a_missing_folder_says_so(tmp_path):
     with pytest.raises(FileNotFoundError, match="folder .*missing.* does not exist"):
         NETWORKS["sigmoid"]().save(tmp_path / "missing" / "net.npz")
     assert listing(tmp_path) == []
+
+
+def test_saved_file_has_the_mode_of_an_ordinary_file(tmp_path):
+    """The temporary file is private (0600) while it is written; the saved file is not."""
+    ordinary = tmp_path / "ordinary.bin"
+    ordinary.write_bytes(b"x")
+    saved = NETWORKS["sigmoid"]().save(tmp_path / "net.npz")
+    assert (saved.stat().st_mode & 0o777) == (ordinary.stat().st_mode & 0o777)
