@@ -204,11 +204,9 @@ class SymbolicNetwork:
     def parameters(self):
         """``[(l, "W" or "b", (j, k) or (j,), symbol), ...]`` in the order of ``net.theta``."""
         out = []
-        for l in range(1, self.L + 1):
-            W = self.W[l]
-            out += [(l, "W", (j + 1, k + 1), W[j, k]) for j in range(W.rows) for k in range(W.cols)]
-            if self.bias:
-                out += [(l, "b", (j + 1,), s) for j, s in enumerate(self.b[l])]
+        for l, kind, idx in _parameter_index(self.sizes, self.bias):
+            sym = self.W[l][idx[0] - 1, idx[1] - 1] if kind == "W" else self.b[l][idx[0] - 1]
+            out.append((l, kind, idx, sym))
         return out
 
     def parameter_symbols(self):
@@ -247,6 +245,16 @@ class SymbolicNetwork:
         return f"SymbolicNetwork(sizes={self.sizes}, activations={self.activations!r}, bias={self.bias})"
 
 
+def _parameter_index(sizes, bias):
+    """``[(l, "W" or "b", 1-based index), ...]`` in the order of ``net.theta``."""
+    out = []
+    for l in range(1, len(sizes)):
+        out += [(l, "W", (j + 1, k + 1)) for j in range(sizes[l]) for k in range(sizes[l - 1])]
+        if bias:
+            out += [(l, "b", (j + 1,)) for j in range(sizes[l])]
+    return out
+
+
 @lru_cache(maxsize=32)
 def _symbolic(sizes, act_key, bias):
     acts = act_key if isinstance(act_key, str) else [a if isinstance(a, str) else list(a) for a in act_key]
@@ -272,15 +280,13 @@ class _Compiled:
     """
 
     def __init__(self, sizes, act_key, bias, loss):
-        sn = _symbolic(sizes, act_key, bias)
-        self.sn = sn
-        L = sn.L
-        P = sp.symbols(f"p0:{len(sn.parameters())}")
-        plain = dict(zip(sn.parameter_symbols(), P))
+        acts = act_key if isinstance(act_key, str) else [a if isinstance(a, str) else list(a) for a in act_key]
+        layer_act = [None] + Network._layer_activations(acts, list(sizes))
+        self.params = _parameter_index(sizes, bias)
+        L = len(sizes) - 1
+        P = sp.symbols(f"p0:{len(self.params)}")
         X = sp.symbols(f"x0:{sizes[0]}")
         Y = sp.symbols(f"y0:{sizes[-1]}")
-        plain.update(zip(sn.x, X))
-        plain.update(zip(sn.y, Y))
         # the layer maps with plain symbols
         W, b, pos = {}, {}, 0
         for l in range(1, L + 1):
@@ -293,7 +299,7 @@ class _Compiled:
         Z = {l: sp.symbols(f"z{l}_0:{sizes[l]}") for l in range(1, L + 1)}
 
         def f(l, z):
-            return sp.Matrix(sn.layer_activation(l).sym(list(z)))
+            return sp.Matrix(layer_act[l].sym(list(z)))
 
         def lin(l, a):
             return W[l] * a + b[l] if bias else W[l] * a
@@ -977,7 +983,6 @@ def three_way_check(net, x, y, loss="half_sse", grads=None, h=1e-5, rtol=1e-7, d
     X, _ = net._input(x)
     Y = net._targets(y, X.shape[0], loss)
     comp = _compiled_for(net, loss)
-    sn = comp.sn
     if grads is None:
         grads = net.gradients(x, y, loss)
     elif not hasattr(grads, "flat") or np.shape(grads.flat) != net.theta.shape:
@@ -1011,7 +1016,7 @@ def three_way_check(net, x, y, loss="half_sse", grads=None, h=1e-5, rtol=1e-7, d
         fd_hp = [central(i, tiny) for i in range(n)]
         fd_tr = [central(i, hh) for i in range(n)]
     entries = []
-    for i, (l, kind, idx, _s) in enumerate(sn.parameters()):
+    for i, (l, kind, idx) in enumerate(comp.params):
         s, b, f64, fhp, ftr = float(exact[i]), float(bp[i]), float(fd64[i]), float(fd_hp[i]), float(fd_tr[i])
         problems = []
         if not _close(b, s, rtol):
