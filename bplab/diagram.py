@@ -54,16 +54,18 @@ def network_svg(
     footers=None,
     highlight_edges=None,
     title=None,
+    fills=None,
 ):
     """The SVG markup (a string) of a fully connected network with layer sizes ``sizes``.
 
     ``highlight``: a layer (or a collection of layers) whose boxes are emphasized.
     ``highlight_edges``: a layer l whose incoming edges are drawn on top, outlined.
     ``captions[l]`` / ``footers[l]``: text above / below column l (defaults: "input", "layer l").
+    ``fills[l]``: the fill colour of layer l's boxes when not highlighted.
     """
     sizes = [int(n) for n in sizes]
     node_text, node_note, edges = node_text or {}, node_note or {}, edges or {}
-    captions, footers = captions or {}, footers or {}
+    captions, footers, fills = captions or {}, footers or {}, fills or {}
     if highlight is None:
         lit = set()
     elif isinstance(highlight, (int, np.integer)):
@@ -118,7 +120,7 @@ def network_svg(
         texts = node_text.get(l) or [""] * len(col)
         notes = node_note.get(l) or [""] * len(col)
         for j, (x, y) in enumerate(col):
-            fill, stroke, sw = ("#fff4c2", "#d48806", 2.5) if on else ("#ffffff", "#555555", 1.0)
+            fill, stroke, sw = ("#fff4c2", "#d48806", 2.5) if on else (fills.get(l, "#ffffff"), "#555555", 1.0)
             out.append(
                 f'<g class="bplab-node{" bplab-node-active" if on else ""}" data-layer="{l}" data-neuron="{j + 1}">'
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}"'

@@ -40,6 +40,7 @@ from .losses import LOSSES
 from .network import Network
 
 PHASES = ("forward", "loss", "backward", "update")
+DELTA_FILL = "#f3e5f5"  # boxes showing error terms delta, so they don't read as activations
 
 # How each activation is written in a formula.
 ACT_TEX = {
@@ -74,6 +75,24 @@ def tex_factor(v, digits=5):
 def text_number(v, digits=6):
     """A number as plain text (the values table): ``digits`` significant digits."""
     return f"{float(v):.{digits}g}"
+
+
+def short_number(v):
+    """A number short enough for a box of the diagram (about 8 characters)."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.5g}" if 1e-3 <= abs(v) < 1e5 else f"{v:.2e}"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def sup(text):
+    """Plain text with ``^12`` written as superscripts: "W^12" -> "W¹²"."""
+    import re
+
+    return re.sub(r"\^(-?\d+)", lambda m: m.group(1).translate(_SUPERSCRIPTS), str(text))
 
 
 def bmatrix(M, digits=5):
@@ -224,6 +243,32 @@ class Stepper:
         where = "all layers" if s.layer is None else ("input" if s.layer == 0 else f"layer {s.layer}")
         return f"Step {s.index} of {self.n_steps - 1} · {s.phase} · {where}"
 
+    def lookup(self, key):
+        """The number a value key names, read straight from the package's results
+        (the trace, the gradients, the network and its updated copy), not from the steps."""
+        import re
+
+        t, g = self.trace, self.grads
+        if key == "loss":
+            return float(g.loss)
+        m = re.fullmatch(r"(\w+)((?:\[\d+\])+)", str(key))
+        if not m:
+            raise ValueError(f"key must look like 'z[1][2]' or 'dW[2][1][3]' (1-based), got {key!r}.")
+        name, idx = m.group(1), [int(v) for v in re.findall(r"\d+", m.group(2))]
+        if name == "y":
+            return float(self.y[idx[0] - 1])
+        l, rest = idx[0], tuple(v - 1 for v in idx[1:])
+        arrays = {
+            "z": t.z, "a": t.a, "delta": g.delta, "dW": g.dW, "db": g.db,
+            "W": self.net.weights, "b": self.net.biases, "W_new": self.updated.weights, "b_new": self.updated.biases,
+        }  # fmt: skip
+        if name in arrays:
+            return float(arrays[name][l][rest])
+        if name in ("g", "fprime"):
+            gl, fp, _ = self._g_and_fprime(l)
+            return float((gl if name == "g" else fp)[rest])
+        raise ValueError(f"unknown quantity {name!r} in key {key!r}.")
+
     # ------------------------------------------------------------ rendering (strings, cached)
     def render(self, index=None):
         """{"status", "title", "formula", "values", "diagram"}: the strings a view shows at a step."""
@@ -244,6 +289,12 @@ class Stepper:
         act = self.net.layer_activation(l)
         return ACT_TEX[act.names[0]] if act.uniform else f"f^{{{l}}}"
 
+    def _caption(self, l):
+        if l == 0:
+            return "input"
+        act = self.net.layer_activation(l)
+        return f"layer {l} · {act.names[0] if act.uniform else 'mixed'}"
+
     def _j(self, l):
         return min(self.neuron, self.net.sizes[l])  # 1-based neuron shown in scalar formulas
 
@@ -252,11 +303,15 @@ class Stepper:
         L = net.L
         steps = []
         weights = {l: net.weights[l] for l in range(1, L + 1)}
-        a_text = {l: [text_number(v, 3) for v in t.a[l]] for l in range(L + 1)}
-        z_note = {l: [f"z={text_number(v, 3)}" for v in t.z[l]] for l in range(1, L + 1)}
+        a_text = {l: [short_number(v) for v in t.a[l]] for l in range(L + 1)}
+        z_note = {l: [f"z={short_number(v)}" for v in t.z[l]] for l in range(1, L + 1)}
 
         def add(phase, layer, kind, title, latex, scalar, tables, diagram):
-            steps.append(Step(len(steps), phase, layer, kind, title, latex, scalar, tuple(tables), diagram))
+            diagram.setdefault("captions", captions)
+            diagram["footers"] = {k: sup(v) for k, v in diagram.get("footers", {}).items()}
+            steps.append(Step(len(steps), phase, layer, kind, sup(title), latex, scalar, tuple(tables), diagram))
+
+        captions = {l: self._caption(l) for l in range(L + 1)}
 
         # step 0: the input
         add(
@@ -335,7 +390,7 @@ class Stepper:
         # backward: delta^l, then the gradients of layer l
         for l in range(L, 0, -1):
             done = range(l, L + 1)
-            delta_text = {k: [text_number(v, 3) for v in g.delta[k]] for k in done}
+            delta_text = {k: [short_number(v) for v in g.delta[k]] for k in done}
             grad_edges = {k: (g.dW[k] if k > l else weights[k]) for k in range(1, L + 1)}
             add(
                 "backward",
@@ -348,6 +403,7 @@ class Stepper:
                     highlight=l,
                     highlight_edges=l + 1 if l < L else None,
                     node_text={**{k: a_text[k] for k in range(l)}, **delta_text},
+                    fills={k: DELTA_FILL for k in done},
                     edges=grad_edges,
                     footers={**{k: f"δ^{k}" for k in done}, **{k: f"a^{k}" for k in range(l)}},
                 ),
@@ -384,6 +440,7 @@ class Stepper:
                     highlight=l,
                     highlight_edges=l,
                     node_text={**{k: a_text[k] for k in range(l)}, **delta_text},
+                    fills={k: DELTA_FILL for k in done},
                     edges=grad_edges,
                     footers={**{k: f"δ^{k}" for k in done}, **{k: f"a^{k}" for k in range(l)}},
                 ),
@@ -520,7 +577,7 @@ class Stepper:
         diagram = dict(
             highlight=range(1, L + 1),
             edges=new_w,
-            node_text={l: [text_number(v, 3) for v in new.biases[l]] for l in range(1, L + 1)} if net.bias else {},
+            node_text={l: [short_number(v) for v in new.biases[l]] for l in range(1, L + 1)} if net.bias else {},
             footers={l: f"new b^{l}" for l in range(1, L + 1)} if net.bias else {},
         )
         return "The update: W ← W − η ∂C/∂W, b ← b − η ∂C/∂b", latex, scalar, tables, diagram
@@ -529,10 +586,15 @@ class Stepper:
 # ---------------------------------------------------------------- HTML of a step
 def formula_html(step):
     """The step's formulas as HTML with $$...$$ LaTeX (for an HTMLMath view)."""
+    import re
+
+    def blocks(tex):
+        return "".join(f"<div>$${line.strip()}$$</div>" for line in re.split(r"\\\\\[\d+pt\]", tex) if line.strip())
+
     return (
         f"<div class='bplab-step-title'><b>{escape(step.title)}</b></div>"
-        f"<div>$${step.latex}$$</div>"
-        f"<div><i>One neuron, as a scalar sum:</i></div><div>$${step.scalar}$$</div>"
+        f"{blocks(step.latex)}"
+        f"<div><i>One neuron, as a scalar sum:</i></div>{blocks(step.scalar)}"
     )
 
 
@@ -543,7 +605,7 @@ def values_html(step):
     for t in step.tables:
         out.append(
             "<table class='bplab-table' style='border-collapse:collapse;font-family:monospace;font-size:12px'>"
-            f"<caption style='font-weight:bold;text-align:left'>{escape(t.caption)}</caption>"
+            f"<caption style='font-weight:bold;text-align:left'>{escape(sup(t.caption))}</caption>"
         )
         for row in t.rows:
             out.append("<tr>")

@@ -264,3 +264,20 @@ def test_network_svg_draws_every_node_and_edge():
     with pytest.raises(ValueError, match="shape"):
         network_svg([2, 3], edges={1: np.zeros((2, 3))})
     assert "&lt;b&gt;" in network_svg([1, 1], node_text={0: ["<b>"]})
+
+
+def test_lookup_reads_the_packages_results(worked):
+    for step in worked.steps:
+        for key in step.values():
+            assert worked.lookup(key) == pytest.approx(lookup(worked, key), rel=1e-15), key
+    assert worked.lookup("z[1][1]") == 5.0
+    with pytest.raises(ValueError, match="1-based"):
+        worked.lookup("z1")
+    with pytest.raises(ValueError, match="unknown quantity"):
+        worked.lookup("q[1][1]")
+
+
+def test_plain_text_uses_superscripts(worked):
+    assert worked.steps[1].title == "Forward, layer 1: z¹ = W¹ a⁰ + b¹, a¹ = f(z¹)"
+    assert "<caption style='font-weight:bold;text-align:left'>W¹</caption>" in values_html(worked.steps[1])
+    assert worked.steps[7].diagram["footers"][2] == "δ²"
