@@ -146,6 +146,9 @@ class LayerActivation:
         self.uniform = len(set(self.names)) == 1
         if self.uniform and not self.is_softmax:
             self._fn = ELEMENTWISE[self.names[0]]
+            # One function for every neuron: f and df are that function's own, called directly
+            # (training calls them at every step, where each extra Python call shows).
+            self.f, self.df = self._fn.f, self._fn.df
         # Per-neuron: group neuron indices by function, so each function is applied once.
         self._groups = {name: [j for j, m in enumerate(self.names) if m == name] for name in dict.fromkeys(self.names)}
 

@@ -363,15 +363,16 @@ class Network:
     # ------------------------------------------------------------ the passes
     def _forward(self, X):
         """Forward pass on a checked 2-D batch: lists z[0..L] (z[0] unused) and a[0..L]."""
+        W, b, act = self._W, self._b, self._act
         z, a = [None], [X]
         for l in range(1, self.L + 1):
             # .dot is the same product as @ here, with a smaller per-call cost for the tiny
             # arrays of per-sample training (seed 004's 4-5-3 network does 45,000 of these).
-            z_l = a[l - 1].dot(self._W[l].T)  # z^l = W^l a^{l-1} (+ b^l), one sample per row
+            z_l = a[l - 1].dot(W[l].T)  # z^l = W^l a^{l-1} (+ b^l), one sample per row
             if self.bias:
-                z_l += self._b[l]
+                z_l += b[l]
             z.append(z_l)
-            a.append(self._act[l].f(z_l))  # a^l = f_l(z^l)
+            a.append(act[l].f(z_l))  # a^l = f_l(z^l)
         return z, a
 
     def _backward(self, z, a, Y, loss, grad=None, with_loss=True):
