@@ -355,7 +355,16 @@ def _compiled(sizes, act_key, bias, loss):
     return _Compiled(sizes, act_key, bias, loss)
 
 
+MAX_PARAMETERS = 300  # sympy's formulas grow quickly with depth; beyond this, compiling takes minutes
+
+
 def _compiled_for(net, loss):
+    if net.theta.size > MAX_PARAMETERS:
+        raise ValueError(
+            f"net has {net.theta.size} parameters; the exact (sympy) computations are meant for small networks of at"
+            f" most {MAX_PARAMETERS} (bplab.symbolic.MAX_PARAMETERS), whose formulas stay small. For a larger"
+            " network use bplab.gradcheck (central differences), or check a smaller network of the same kind."
+        )
     return _compiled(tuple(net.sizes), _act_key(net.activations), net.bias, loss)
 
 

@@ -77,6 +77,9 @@ def test_bad_inputs_raise_with_a_sentence():
         S.exact_forward(net, np.stack([x, x]))
     with pytest.raises(ValueError, match="cross_entropy"):
         S.verify_bp_equations("sigmoid", [2, 2], loss="cross_entropy")
+    big = bplab.Network([30, 20, 10], seed=0)
+    with pytest.raises(ValueError, match="830 parameters.*gradcheck"):
+        S.three_way_check(big, np.zeros(30), np.zeros(10))
 
 
 # --------------------------------------------------------- verify_bp_equations
