@@ -115,7 +115,7 @@ def _first_divergence(net, lossf, ZL, AL, Y, order, step, epoch, lr, flat):
     Names the first step up to ``step`` whose loss was not finite, as a step-by-step check
     would have; otherwise the gradient of ``step`` itself, which was not finite.
     """
-    losses = lossf.value(ZL[:step], AL[:step], Y[order[:step]], net._act[net.L])
+    losses = lossf.value(np.concatenate(ZL[:step]), np.concatenate(AL[:step]), Y[order[:step]], net._act[net.L])
     bad = np.flatnonzero(~np.isfinite(losses))
     k = int(bad[0]) if bad.size else step - 1
     return _diverged(epoch, k + 1, lr, float(losses[k]), flat, "gradient")
@@ -208,20 +208,20 @@ def train(
     # computed in one vectorized call at its end: the same numbers, and a divergence is still
     # reported at the step where it happened.
     deferred = history.batch_size == 1
-    if deferred:
-        L = net.L
-        ZL, AL = np.empty_like(Yb), np.empty_like(Yb)  # z^L and a^L of every step of the epoch
+    L = net.L
     start, updates = time.perf_counter(), 0
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(1, epochs + 1):
                 saved = net.theta.copy()
                 order = rng.permutation(m) if shuffle else np.arange(m)
+                ZL, AL = [], []  # deferred: z^L and a^L of every step of the epoch
                 for step, (X_batch, Y_batch) in enumerate(_batches(Xb, Yb, mode, batch_size, order), start=1):
                     z, a = net._forward(X_batch)
                     _, flat, _, _, C = net._backward(z, a, Y_batch, lossf, grad, with_loss=not deferred)
                     if deferred:
-                        ZL[step - 1 : step], AL[step - 1 : step] = z[L], a[L]
+                        ZL.append(z[L])
+                        AL.append(a[L])
                         if not _all_finite(0.0, flat):
                             net.theta[...] = saved
                             raise _first_divergence(net, lossf, ZL, AL, Yb, order, step, epoch, lr, flat)
@@ -233,7 +233,7 @@ def train(
                     net._step(flat, lr, weight_decay)
                     updates += 1
                 if deferred:
-                    losses = lossf.value(ZL, AL, Yb[order], net._act[L])  # one step per sample
+                    losses = lossf.value(np.concatenate(ZL), np.concatenate(AL), Yb[order], net._act[L])
                     if not np.isfinite(losses).all():
                         net.theta[...] = saved
                         raise _first_divergence(net, lossf, ZL, AL, Yb, order, m, epoch, lr, flat)
