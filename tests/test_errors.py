@@ -104,6 +104,11 @@ CASES = [
      ["weights[2]", "layer 2", "shape (1, 3)", "got shape (3, 1)"]),
     ("set-biases-nan", lambda: net231().biases.__setitem__(1, [0.0, np.nan, 0.0]), ValueError,
      ["biases[1]", "finite", "nan", "index 1"]),
+    ("weights-layer-0", lambda: net231().weights[0], IndexError,
+     ["weights[0]", "numbered 1..2", "layer 0 is the input"]),
+    ("biases-layer-too-large", lambda: net231().biases[3], IndexError, ["biases[3]", "numbered 1..2"]),
+    ("layer-activation-out-of-range", lambda: net231().layer_activation(5), IndexError,
+     ["layer_activation[5]", "numbered 1..2"]),
     # --- forward(x)
     ("x-wrong-features", lambda: net231().forward([1.0, 2.0, 3.0]), ValueError,
      ["x", "2 features", "n_0", "got 3", "(3,)"]),
