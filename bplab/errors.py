@@ -45,9 +45,19 @@ def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
             raise ValueError(f"{name} must be {want}, got a {arr.ndim}-D array of shape {arr.shape}.")
     if arr.size == 0:
         raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one value.")
-    arr = arr.astype(dtype, copy=False)
     check_finite(arr, name)
-    return arr
+    target = np.dtype(dtype)
+    if target.kind == "f" and arr.dtype != target:
+        largest = np.finfo(target).max
+        too_big = np.abs(arr) > largest
+        if too_big.any():
+            where = tuple(int(i) for i in np.argwhere(too_big)[0])
+            at = f" at index {where if arr.ndim > 1 else where[0]}" if arr.ndim else ""
+            raise ValueError(
+                f"{name} holds {float(arr[where]):g}{at}, too large for {target.name} (largest {largest:.3g});"
+                " rescale the data or use dtype='float64'."
+            )
+    return arr.astype(target, copy=False)
 
 
 def check_finite(arr: np.ndarray, name: str) -> None:

@@ -124,6 +124,10 @@ CASES = [
     ("x-ragged", lambda: net231().forward([[1, 2], [3]]), ValueError, ["x", "rectangular", "[[1, 2], [3]]"]),
     ("x-empty", lambda: net231().forward(np.zeros((0, 2))), ValueError, ["x", "empty", "(0, 2)"]),
     ("x-none", lambda: net231().forward(None), ValueError, ["x", "numbers", "None"]),
+    ("x-too-large-for-float32", lambda: Network([2, 1], dtype="float32").forward([1e300, 1.0]), ValueError,
+     ["x", "1e+300", "index 0", "too large for float32", "dtype='float64'"]),
+    ("weights-too-large-for-float32", lambda: Network.from_weights([[[1.0, -1e39]]], dtype="float32"), ValueError,
+     ["weights[0]", "layer 1", "-1e+39", "(0, 1)", "too large for float32"]),
     ("x-complex", lambda: net231().forward([1 + 1j, 2]), TypeError, ["x", "real numbers", "complex128"]),
     # --- backward(trace, y, loss)
     ("trace-not-a-trace", lambda: net231().backward(np.zeros(2), 1.0), TypeError,
