@@ -17,6 +17,7 @@ import time
 import traceback
 
 import ipywidgets as widgets
+import numpy as np
 
 from .playground import Playground
 from .stepper import Stepper, parse_values
@@ -199,6 +200,23 @@ def time_steps(stepper, rounds=3):
 
 
 # ====================================================================== the playground
+def _plain_log_ticks(ax):
+    """Plain-text tick labels on a log y axis (mathtext labels are slow to draw):
+    decades only over a wide range, every tick with 2 digits over a narrow one."""
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    lo, hi = ax.get_ylim()
+    if lo > 0 and hi / lo > 1000:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0e}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+    else:  # label the decades and their 2 and 5 multiples
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.1g}"))
+        ax.yaxis.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:.1g}" if f"{v:.1e}"[0] in "25" else ""))
+
+
+LEARNING_RATES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0)
+
+
 def playground_png(pg, width=13.0, height=3.8, dpi=80, resolution=90):
     """PNG bytes of the playground's three plots: the loss curve, the decision regions,
     and the gradient norm of each layer (drawn with bplab.plots on a pyplot-free Figure,
@@ -210,15 +228,13 @@ def playground_png(pg, width=13.0, height=3.8, dpi=80, resolution=90):
 
     from . import plots
 
-    from matplotlib.ticker import LogFormatter
-
     # A fixed layout and plain-text log ticks: constrained layout and mathtext tick
     # labels would cost most of the drawing time, and the plot is redrawn while training.
     fig = Figure(figsize=(width, height), dpi=dpi)
     fig.subplots_adjust(left=0.06, right=0.99, bottom=0.14, top=0.91, wspace=0.32)
     ax_loss, ax_regions, ax_norms = fig.subplots(1, 3)
     with pg.lock:
-        plots.loss_curve(pg.history, ax=ax_loss, x="updates", log=True)
+        plots.loss_curve(pg.history, ax=ax_loss, x="updates")
         plots.decision_regions(
             pg.net,
             pg.X,
@@ -229,10 +245,12 @@ def playground_png(pg, width=13.0, height=3.8, dpi=80, resolution=90):
             resolution=resolution,
             title=f"Decision regions ({pg.settings['dataset']}, accuracy {100 * (pg.accuracy or 0):.0f}%)",
         )
-        plots.gradient_norms(pg.grad_norms, ax=ax_norms, title="Gradient norm per layer (whole data set)")
-    for ax in (ax_loss, ax_norms):
-        ax.yaxis.set_major_formatter(LogFormatter(labelOnlyBase=False))
-        ax.yaxis.set_minor_formatter(LogFormatter(labelOnlyBase=False, minor_thresholds=(2, 0.5)))
+        norms = pg.grad_norms
+        plots.gradient_norms(norms, ax=ax_norms, title="Gradient norm per layer (whole data set)")
+        positive = [v for v in norms.values() if v > 0 and np.isfinite(v)]
+        if positive:  # start the bars well below the smallest, so every bar has a visible height
+            ax_norms.set_ylim(min(positive) / 5, max(positive) * 2)
+    _plain_log_ticks(ax_norms)
     buf = io.BytesIO()
     FigureCanvasAgg(fig).print_png(buf)
     return buf.getvalue()
@@ -279,7 +297,11 @@ class TrainingPlayground(widgets.VBox):
             "loss": _classed(widgets.Dropdown(options=LOSS_NAMES, value=s["loss"], description="loss"), "bplab-loss"),
             "seed": _classed(widgets.BoundedIntText(value=s["seed"], min=0, max=10**6, description="seed"), "bplab-seed"),
             "lr": _classed(
-                widgets.FloatLogSlider(value=s["lr"], base=10, min=-3, max=1.5, step=0.05, description="learning rate"),
+                widgets.SelectionSlider(
+                    options=[(f"{v:g}", v) for v in sorted({*LEARNING_RATES, s["lr"]})],
+                    value=s["lr"],
+                    description="learning rate",
+                ),
                 "bplab-lr",
             ),
             "mode": _classed(widgets.Dropdown(options=MODES, value=s["mode"], description="mode"), "bplab-mode"),
@@ -298,7 +320,7 @@ class TrainingPlayground(widgets.VBox):
             widgets.BoundedIntText(value=100, min=1, max=100000, description="epochs to run", layout=wide, style=style),
             "bplab-epochs",
         )
-        button = functools.partial(widgets.Button, layout=widgets.Layout(width="120px"))
+        button = functools.partial(widgets.Button, layout=widgets.Layout(width="130px"))
         self.reset_button = _classed(button(description="New network", icon="refresh"), "bplab-reset")
         self.step_button = _classed(button(description="Step", icon="step-forward", tooltip="one weight update"), "bplab-step")
         self.epoch_button = _classed(button(description="Epoch", icon="forward", tooltip="one pass over the data"), "bplab-epoch")
@@ -420,7 +442,8 @@ class TrainingPlayground(widgets.VBox):
         pg = self.state
         acc = "" if pg.accuracy is None else f" · accuracy {100 * pg.accuracy:.1f}%"
         color = "#c0392b" if pg.diverged else "#222"
+        note = f" · {pg.message}" if pg.diverged or pg.message.startswith("update") else ""
         self.status.value = (
             f"<span style='color:{color}'>network {pg.net.sizes} · epoch {pg.epochs} · {pg.updates} updates"
-            f" · loss {pg.loss_value:.4g}{acc} · {pg.message}</span>"
+            f" · loss {pg.loss_value:.4g}{acc}{note}</span>"
         )

@@ -172,8 +172,32 @@ def _cells(stepper_box):
     )
 
 
-def test_stepper_in_jupyterlab(lab, artifacts):
+def _open_and_run_all(page, lab, notebook):
+    """Open a notebook of the temporary copy, start its kernel, Run All, and wait for the end."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    page.goto(f"{lab['url']}/lab/tree/{notebook}", timeout=UI_TIMEOUT)
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for()
+    # JupyterLab may still ask which kernel to start: accept the notebook's own (Python 3)
+    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
+    try:
+        dialog.wait_for(state="visible", timeout=8000)
+    except PlaywrightTimeout:
+        pass
+    else:
+        dialog.locator("button.jp-mod-accept").click()
+    # wait until the kernel is up, then Run > Run All Cells
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached()
+    page.locator(".lm-MenuBar-item", has_text="Run").first.click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    # both notebooks end with three exercises: when their feedback shows, Run All is done
+    expect(page.locator(".jp-OutputArea-output", has_text="Not answered yet")).to_have_count(3)
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached()
+    assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
+
+
+def test_stepper_in_jupyterlab(lab, artifacts):
     from playwright.sync_api import expect, sync_playwright
 
     net, x, y = bplab.worked_example()
@@ -185,24 +209,7 @@ def test_stepper_in_jupyterlab(lab, artifacts):
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1100})
             page.set_default_timeout(UI_TIMEOUT)
-            page.goto(f"{lab['url']}/lab/tree/{NOTEBOOK}", timeout=UI_TIMEOUT)
-            page.locator(".jp-Notebook .jp-Cell").first.wait_for()
-            # JupyterLab may still ask which kernel to start: accept the notebook's own (Python 3)
-            dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-            try:
-                dialog.wait_for(state="visible", timeout=8000)
-            except PlaywrightTimeout:
-                pass
-            else:
-                dialog.locator("button.jp-mod-accept").click()
-            # wait until the kernel is up, then Run > Run All Cells
-            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached()
-            page.locator(".lm-MenuBar-item", has_text="Run").first.click()
-            page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-            # the last cells are the three exercises: when their feedback shows, Run All is done
-            expect(page.locator(".jp-OutputArea-output", has_text="Not answered yet")).to_have_count(3)
-            expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first).to_be_attached()
-            assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
+            _open_and_run_all(page, lab, NOTEBOOK)
 
             box = page.locator(".bplab-stepper").first
             box.scroll_into_view_if_needed()
@@ -244,8 +251,61 @@ def test_stepper_in_jupyterlab(lab, artifacts):
             expect(box.locator(".bplab-step-slider .widget-readout")).to_have_text(str(n - 2))
             expect(box.locator(".bplab-errors")).to_be_hidden()
             page.screenshot(path=str(artifacts / "jupyterlab-stepper.png"), full_page=False)
+            # Play advances by itself; its first button plays, the second pauses
+            box.locator(".bplab-reset").click()
+            expect(status).to_have_text(expected.status(0))
+            box.locator(".bplab-play button").nth(0).click()
+            expect(status).to_have_text(expected.status(2))
+            box.locator(".bplab-play button").nth(1).click()
+            expect(box.locator(".bplab-errors")).to_be_hidden()
         except BaseException:
             page.screenshot(path=str(artifacts / "failure.png"))
+            raise
+        finally:
+            browser.close()
+
+
+def test_playground_in_jupyterlab(lab, artifacts):
+    """Step, Epoch, Run in the kernel's background thread, and Stop, in notebook 09's playground."""
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=UI_TIMEOUT)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1100})
+            page.set_default_timeout(UI_TIMEOUT)
+            _open_and_run_all(page, lab, "09-training-playground.ipynb")
+            box = page.locator(".bplab-playground").first
+            box.scroll_into_view_if_needed()
+            status = box.locator(".bplab-status")
+            expect(status).to_contain_text("network [2, 8, 2] · epoch 0 · 0 updates")
+            box.locator(".bplab-step").click()
+            expect(status).to_contain_text("epoch 0 · 1 updates")
+            box.locator(".bplab-epoch").click()
+            expect(status).to_contain_text("epoch 1 · 14 updates")  # 200 samples in mini-batches of 16
+            epochs = box.locator(".bplab-epochs input")
+            epochs.fill("100000")
+            epochs.press("Enter")
+            box.locator(".bplab-run").click()
+            expect(box.locator(".bplab-stop")).to_be_enabled()
+            expect(box.locator(".bplab-epoch")).to_be_disabled()
+            expect(status).to_contain_text(re.compile(r"epoch ([4-9]|\d{2,}) "))  # it trains in the background
+            box.locator(".bplab-stop").click()
+            expect(box.locator(".bplab-run")).to_be_enabled()
+            stopped = status.inner_text()
+            page.wait_for_timeout(2000)
+            assert status.inner_text() == stopped, "training went on after Stop"
+            done = int(re.search(r"epoch (\d+)", stopped).group(1))
+            assert 4 <= done < 100000
+            assert box.locator(".bplab-plot").evaluate("img => img.naturalWidth") > 0
+            expect(box.locator(".bplab-errors")).to_be_hidden()
+            page.wait_for_timeout(500)
+            box.screenshot(path=str(artifacts / "playground.png"))
+        except BaseException:
+            page.screenshot(path=str(artifacts / "failure-playground.png"))
             raise
         finally:
             browser.close()

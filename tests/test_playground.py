@@ -177,3 +177,16 @@ def test_weight_decay_keeps_weights_small():
     plain.run(40)
     decayed.run(40)
     assert decayed.weight_norm() < 0.7 * plain.weight_norm()
+
+
+def test_plain_state_modules_import_no_widgets_or_matplotlib():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bplab.stepper, bplab.playground, bplab.diagram\n"
+        "pg = bplab.playground.Playground(n=20); pg.step(); pg.epoch()\n"
+        "bad = [m for m in ('ipywidgets', 'matplotlib', 'sympy') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -228,11 +228,11 @@ def test_playground_settings(playground):
     w = playground
     pg, c = w.state, w.controls
     w.epoch_button.click()
-    c["lr"].value = 0.5
+    c["lr"].value = 0.3
     c["mode"].value = "sample"
     c["batch_size"].value = 8
     c["weight_decay"].value = 0.01
-    assert (pg.lr, pg.mode, pg.batch_size, pg.weight_decay) == (0.5, "sample", 8, 0.01)
+    assert (pg.lr, pg.mode, pg.batch_size, pg.weight_decay) == (0.3, "sample", 8, 0.01)
     assert pg.epochs == 1  # training settings keep the network
     w.step_button.click()
     assert pg.history.step_loss and pg.updates == 4 + 1
@@ -306,7 +306,7 @@ def test_playground_random_actions():
         if action in ("step", "epoch", "run", "reset"):
             getattr(w, f"{action}_button").click()
         elif action == "lr":
-            c["lr"].value = 10 ** rng.uniform(-3, 1.5)
+            c["lr"].value = rng.choice(c["lr"].options)[1]
         elif action == "mode":
             c["mode"].value = rng.choice(c["mode"].options)
         elif action == "batch":
@@ -331,3 +331,9 @@ def test_playground_random_actions():
 def test_playground_png_draws_the_three_plots(playground):
     png = playground_png(playground.state, dpi=40)
     assert is_png(png)
+
+
+def test_playground_keeps_the_given_learning_rate():
+    w = TrainingPlayground(background=False, dataset="xor", hidden=[2], n=20, lr=0.25, dpi=30)
+    assert w.controls["lr"].value == 0.25 and w.state.lr == 0.25
+    assert ("0.25", 0.25) in w.controls["lr"].options and ("30", 30.0) in w.controls["lr"].options
