@@ -341,11 +341,15 @@ class Stepper:
                 terms += f" + {tex_factor(b[j - 1], d)}"
                 names += rf" + b^{{{l}}}_{{{j}}}"
             act_j = net.layer_activation(l).names[j - 1]
-            fj = ACT_TEX[act_j] if act_j != "softmax" else rf"\operatorname{{softmax}}(z^{{{l}}})_{{{j}}} \text{{ of }}"
-            scalar = (
-                rf"z^{{{l}}}_{{{j}}} = {names} = {terms} = {tex_number(z[j - 1], d)} \\[4pt]"
-                rf"a^{{{l}}}_{{{j}}} = {fj}({tex_number(z[j - 1], d)}) = {tex_number(a[j - 1], d)}"
-            )
+            if act_j == "softmax":  # a_j = e^{z_j} / sum_i e^{z_i}
+                exps = " + ".join(rf"e^{{{tex_number(v, d)}}}" for v in z)
+                act_line = (
+                    rf"a^{{{l}}}_{{{j}}} = \frac{{e^{{z^{{{l}}}_{{{j}}}}}}}{{\sum_i e^{{z^{{{l}}}_i}}}}"
+                    rf" = \frac{{e^{{{tex_number(z[j - 1], d)}}}}}{{{exps}}} = {tex_number(a[j - 1], d)}"
+                )
+            else:
+                act_line = rf"a^{{{l}}}_{{{j}}} = {ACT_TEX[act_j]}({tex_number(z[j - 1], d)}) = {tex_number(a[j - 1], d)}"
+            scalar = rf"z^{{{l}}}_{{{j}}} = {names} = {terms} = {tex_number(z[j - 1], d)} \\[4pt]" + act_line
             tables = [_vector_table(f"a^{l - 1}", "a", l - 1, a0), _matrix_table(f"W^{l}", "W", l, W)]
             if net.bias:
                 tables.append(_vector_table(f"b^{l}", "b", l, b))

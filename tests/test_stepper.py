@@ -281,3 +281,12 @@ def test_plain_text_uses_superscripts(worked):
     assert worked.steps[1].title == "Forward, layer 1: z¹ = W¹ a⁰ + b¹, a¹ = f(z¹)"
     assert "<caption style='font-weight:bold;text-align:left'>W¹</caption>" in values_html(worked.steps[1])
     assert worked.steps[7].diagram["footers"][2] == "δ²"
+
+
+def test_softmax_forward_scalar_writes_the_exponentials():
+    net = bplab.Network.from_weights([[[1.0, 0.0], [0.0, 1.0]]], [[0.0, 0.0]], ["softmax"])
+    s = Stepper(net, np.array([1.0, 2.0]), 1, loss="cross_entropy")
+    scalar = s.goto(1).scalar
+    # a_1 = e^1 / (e^1 + e^2), computed here by hand
+    assert r"\frac{e^{1}}{e^{1} + e^{2}}" in scalar
+    assert tex_number(np.e / (np.e + np.e**2)) in scalar
