@@ -605,7 +605,10 @@ def formula_html(step):
 def values_html(step):
     """The step's tables as plain HTML: every number as text, and as data-key / data-value
     attributes (repr of the float, full precision) so that a test can read it back exactly."""
-    out = ["<div class='bplab-tables' style='display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start'>"]
+    out = [
+        f"<div class='bplab-tables' data-step='{step.index}'"
+        " style='display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start'>"
+    ]
     for t in step.tables:
         out.append(
             "<table class='bplab-table' style='border-collapse:collapse;font-family:monospace;font-size:12px'>"

@@ -177,10 +177,10 @@ class PropagationStepper(widgets.VBox):
         finally:
             self._syncing = False
         shown = self.state.render()
-        self.status.value = f"<b>{shown['status']}</b>"
         self.diagram.value = shown["diagram"]
         self.formula.value = shown["formula"]
         self.values.value = shown["values"]
+        self.status.value = f"<b>{shown['status']}</b>"  # last: once it shows step i, so does everything else
         self.back_button.disabled = i == 0
         self.next_button.disabled = self.state.at_end
 

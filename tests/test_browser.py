@@ -223,6 +223,7 @@ def test_stepper_in_jupyterlab(lab, artifacts):
                 box.locator(".bplab-next").click()
                 want = expected.status(i)
                 expect(status).to_have_text(want)
+                expect(box.locator(f".bplab-values .bplab-tables[data-step='{i}']")).to_be_attached()
                 phases.append(want.split(" · ")[1])
                 cells = _cells(box)
                 shown = {k: float(v) for k, v, _ in cells}

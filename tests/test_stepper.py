@@ -229,6 +229,7 @@ def test_values_html_round_trips_at_full_precision(worked):
     for step in worked.steps:
         html = values_html(step)
         assert parse_values(html) == step.values()
+        assert f"data-step='{step.index}'" in html  # lets a browser test wait for this step's table
         # every value cell shows its number as text too
         cells = re.findall(r"<td data-key='([^']*)' data-value='([^']*)'[^>]*>([^<]*)</td>", html)
         assert len(cells) == len(step.values())
