@@ -177,7 +177,7 @@ def _open_and_run_all(page, lab, notebook):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
-    page.goto(f"{lab['url']}/lab/tree/{notebook}", timeout=UI_TIMEOUT)
+    page.goto(f"{lab['url']}/lab/tree/{notebook}?reset", timeout=UI_TIMEOUT)  # ?reset: no restored tabs
     page.locator(".jp-Notebook .jp-Cell").first.wait_for()
     # JupyterLab may still ask which kernel to start: accept the notebook's own (Python 3)
     dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
