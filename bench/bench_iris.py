@@ -89,7 +89,14 @@ def run(tiny=False, rounds=None):
         same = "plain Python: bplab/reference.py is missing"
     else:
         ratio = b["bplab"] / b["plain"]
-        rows = [Row("Iris per-sample SGD: bplab / plain Python", "<= 1.0", f"{ratio:.2f}x", ratio <= 1.0)]
+        rows = [
+            Row(
+                "Iris per-sample SGD: bplab / plain Python", "<= 1.0", f"{ratio:.2f}x", ratio <= 1.0,
+                note=f"{b['bplab'] / steps * 1e6:.1f} µs per step for bplab against {b['plain'] / steps * 1e6:.1f} µs"
+                " for the plain-Python loops: a 4-5-3 step is about 27 numpy calls, each costing about as much"
+                " as a few plain-Python float operations",
+            )
+        ]
         plain_net = ref.from_lists(*result["plain"])
         diff = float(np.abs(plain_net.theta - result["bplab"].theta).max())
         same = f"max |bplab - plain| over the final weights: {diff:.1e}"

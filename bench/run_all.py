@@ -72,7 +72,11 @@ def performance_section(rows, info, command, details):
         " (`bench/bench_minibatch.py`) doing the same work as `bplab.train` (the steps, then the epoch's"
         " training loss and accuracy); the plain-Python loop is `bplab.reference`.\n\n"
         + rows_table(rows)
+        + "".join(f"\n- {r.name}: {r.note}." for r in rows if r.note and r.met is False).replace("\n- ", "\n\nNotes:\n\n- ", 1)
         + (f"\n\n{sentence}" if sentence else "")
+        + "\n\nThe scaling plot (time per sample against hidden width and batch size) is drawn by"
+        " `python bench/bench_scaling.py --out DIR`; `python bench/run_all.py --details` prints every"
+        " script's own tables."
         + f"\n\nMeasured with `{command}` on:\n\n"
         + machine_lines(info)
         + "\n"
@@ -104,11 +108,15 @@ def main(argv=None):
     args = parser.parse_args(argv)
     out = args.out or tempfile.mkdtemp(prefix="bplab-bench-")
     info = machine_info()
+    info["BLAS threads used"] = f"{args.threads} (--threads)" if args.threads else "the library's default"
     with blas_threads(args.threads):
         rows, details = run_all(args.tiny, out)
     title = "bplab benchmarks" + (" (--tiny: tiny sizes, NOT the goals' conditions)" if args.tiny else "")
     print(f"## {title}\n")
     print(rows_table(rows))
+    notes = [f"- {r.name}: {r.note}" for r in rows if r.note]
+    if notes:
+        print("\nNotes:\n" + "\n".join(notes))
     print("\nMachine:\n" + machine_lines(info))
     if args.details:
         print("\n" + "\n\n".join(details))

@@ -398,13 +398,14 @@ class Network:
         # samples, np.matmul is faster on large ones (it reads the transposed delta in place).
         product = np.dot if m <= 8 else np.matmul
         for l in range(1, L + 1):
-            # BP4: dC/dW^l = delta^l (a^{l-1})^T, summed over the batch here ...
-            product(delta[l].T, a[l - 1], out=dW[l])
-            # BP3: dC/db^l = delta^l, summed over the batch here ...
+            # The gradient of the batch's MEAN loss: the sum over the m samples divided by m. The 1/m
+            # is applied to delta^l, much smaller than dC/dW^l (delta itself stays per sample).
+            delta_l = delta[l] / m if m > 1 else delta[l]
+            # BP4: dC/dW^l = delta^l (a^{l-1})^T, averaged over the batch
+            product(delta_l.T, a[l - 1], out=dW[l])
+            # BP3: dC/db^l = delta^l, averaged over the batch
             if self.bias:
-                np.add.reduce(delta[l], axis=0, out=db[l])
-        if m > 1:
-            flat /= m  # ... and divided by m: the gradient of the mean loss
+                np.add.reduce(delta_l, axis=0, out=db[l])
         return delta, flat, dW, db, C
 
     def _gradient_buffer(self):
