@@ -11,7 +11,6 @@ import numpy as np
 import pytest
 
 import bplab
-from bplab.stepper import parse_values
 
 widgets_mod = pytest.importorskip("ipywidgets")
 from bplab.widgets import PropagationStepper, TrainingPlayground, playground_png, time_steps  # noqa: E402
