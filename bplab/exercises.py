@@ -56,8 +56,13 @@ def check(answer, expected, *, name="your answer", hints=(), rtol=1e-9, atol=1e-
     ``hints`` is a sequence of ``(condition, message)``: ``condition`` is a function of
     the answer returning True, or a value the wrong answer would equal (a typical slip).
     """
+    hints = list(hints) if isinstance(hints, (list, tuple)) else None
+    if hints is None or not all(isinstance(h, tuple) and len(h) == 2 for h in hints):
+        raise TypeError("hints must be a list of (condition, message) pairs.")
     if answer is None or answer is Ellipsis:
         return Feedback(None, f"replace ... with your expression for {name}, then run the cell again.")
+    if isinstance(answer, (str, bytes)):
+        return Feedback(False, f"{name} should be a number or an array of numbers, not the text {answer!r}.")
     try:
         a = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
