@@ -977,15 +977,15 @@ class ThreeWayReport:
             return "red" if s.startswith("FAIL") else ("#b35900" if s != "ok" else "green")
 
         cells = "".join(
-            f"<tr><td>{e.layer}</td><td>{e.param}</td><td>{e.index}</td><td>{e.sympy:.10e}</td><td>{e.backprop:.10e}</td>"
-            f"<td>{e.rel_backprop:.1e}</td><td>{e.fd64:.10e}</td><td>{e.rel_fd64:.1e}</td><td>{e.fd_hp:.10e}</td>"
+            f"<tr><td>{e.name}</td><td>{e.sympy:.8e}</td><td>{e.backprop:.8e}</td>"
+            f"<td>{e.rel_backprop:.1e}</td><td>{e.fd64:.8e}</td><td>{e.rel_fd64:.1e}</td><td>{e.fd_hp:.8e}</td>"
             f"<td>{e.rel_fd_hp:.1e}</td><td style='color:{color(e.status)}'>{html.escape(e.status)}</td></tr>"
             for e in self.entries
         )
         return (
-            "<table><tr><th>layer</th><th>param</th><th>entry</th><th>sympy (exact)</th><th>backprop</th><th>rel err</th>"
-            "<th>central diff. float64</th><th>rel err</th><th>central diff. high precision</th><th>rel err</th>"
-            f"<th>status</th></tr>{cells}</table><p>{html.escape(self.summary())}</p>"
+            "<table style='white-space:nowrap'><tr><th>parameter</th><th>sympy (exact)</th><th>backprop</th>"
+            "<th>rel err</th><th>central diff. float64</th><th>rel err</th><th>central diff. high precision</th>"
+            f"<th>rel err</th><th>status</th></tr>{cells}</table><p>{html.escape(self.summary())}</p>"
         )
 
 
