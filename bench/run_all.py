@@ -121,7 +121,11 @@ def main(argv=None):
     if args.details:
         print("\n" + "\n\n".join(details))
     if args.readme:
-        command = "python bench/run_all.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]))
+        given = list(argv if argv is not None else sys.argv[1:])
+        if "--out" in given:  # where the plot went is not part of how it was measured
+            i = given.index("--out")
+            del given[i : i + 2]
+        command = "python bench/run_all.py " + " ".join(a for a in given if a != "--details")
         path = rewrite_readme(performance_section(rows, info, command.strip(), details))
         print(f"\nrewrote the '## Performance' section of {path}")
     return rows
