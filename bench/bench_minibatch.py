@@ -151,7 +151,7 @@ def run(tiny=False, rounds=None):
         vs_sk = b["sklearn"] / b["bplab"]
         rows.append(
             Row(
-                f"mini-batch epoch {dtype}: bplab / hand-written numpy", "<= 1.15x", f"{vs_hand:.2f}x", vs_hand <= 1.15,
+                f"mini-batch epoch {dtype}: bplab / hand-written numpy", "<= 1.15x", f"{vs_hand:.3f}x", vs_hand <= 1.15,
                 note=f"medians: {median(times['bplab']) / median(times['hand']):.2f}x",
             )
         )
