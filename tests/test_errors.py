@@ -363,7 +363,7 @@ def test_exercise_check_answers_bad_answers_with_feedback_not_a_crash():
     from bplab.exercises import check
 
     wrong_type = check("one half", np.array([0.5]), name="delta^2")
-    assert wrong_type.ok is False and "str" in wrong_type.message and "delta^2" in wrong_type.message
+    assert wrong_type.ok is False and "'one half'" in wrong_type.message and "delta^2" in wrong_type.message
     wrong_shape = check(np.zeros((2, 3)), np.zeros(3), name="dW^1")
     assert wrong_shape.ok is False and "(3,)" in wrong_shape.message and "(2, 3)" in wrong_shape.message
     ragged = check([[1, 2], [3]], np.zeros(2), name="a^1")
