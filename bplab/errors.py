@@ -62,6 +62,12 @@ def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
 
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise if ``arr`` holds NaN or infinite values, saying where the first one is."""
+    if arr.dtype.kind == "f" and arr.size > 4096:
+        # One pass, no boolean temporary: a NaN or inf anywhere makes the sum NaN or inf.
+        # A finite sum proves the array finite; an overflowing one falls through to the exact check.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(np.add.reduce(arr, axis=None)):
+                return
     if not np.isfinite(arr).all():
         if arr.ndim == 0:
             raise ValueError(f"{name} must be finite, got {arr[()]}.")
