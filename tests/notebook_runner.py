@@ -11,7 +11,6 @@ tests/test_notebook_determinism.py compares it with ONE extra run made with
 from __future__ import annotations
 
 import copy
-import os
 from pathlib import Path
 
 import nbformat
@@ -43,7 +42,6 @@ def execute_notebook(path: Path, timeout: int = 600, fresh: bool = False):
             raise error
         return copy.deepcopy(nb)
     nb = nbformat.read(path, as_version=4)
-    os.environ.setdefault("MPLBACKEND", "Agg")
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
