@@ -27,6 +27,9 @@ LEAKY_SLOPE = 0.01
 def _sigmoid(z):
     # 1 / (1 + e^-z) written with tanh, (1 + tanh(z/2)) / 2: the same function, but exp never
     # overflows. Updated in place in the one new array tanh returns (fewer temporaries).
+    # Accurate to about 1e-16 in absolute terms; for z below about -20 the tiny result loses
+    # relative accuracy (sigmoid(-40) rounds to 0). bplab's losses work from z, not from log a,
+    # so they are unaffected; if you take log(sigmoid(z)) yourself, use -np.logaddexp(0, -z).
     a = np.tanh(z * 0.5)
     a += 1.0
     a *= 0.5
