@@ -165,3 +165,24 @@ class blas_threads:
         if self._ctx is not None:
             self._ctx.unregister()
         return False
+
+
+def bench_parser(doc, tiny_help, rounds=True, threads=False):
+    """The command line every bench script shares: --tiny, and --rounds / --threads where they apply."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help=tiny_help)
+    if rounds:
+        parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (best of N)")
+    if threads:
+        parser.add_argument("--threads", type=int, default=None, help="limit BLAS threads (threadpoolctl)")
+    return parser
+
+
+def report(title, run, *args, threads=None):
+    """Run one bench script's ``run(*args)`` (under a BLAS thread limit, if any) and print its report."""
+    with blas_threads(threads):
+        rows, details = run(*args)
+    print_report(title, rows, details)
+    return rows

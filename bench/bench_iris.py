@@ -15,11 +15,10 @@ Both start from the same weights and must end with the same weights: the script 
 
 from __future__ import annotations
 
-import argparse
 
 import numpy as np
 
-from _common import Row, best, fmt_seconds, interleaved, markdown_table, median, print_report
+from _common import Row, bench_parser, best, fmt_seconds, interleaved, markdown_table, median, report
 
 FULL = dict(epochs=300, rounds=5)
 TINY = dict(epochs=3, rounds=1)
@@ -110,13 +109,8 @@ def run(tiny=False, rounds=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="3 epochs, one round (for the tests)")
-    parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (best of N)")
-    args = parser.parse_args(argv)
-    rows, details = run(args.tiny, args.rounds)
-    print_report("Seed 004's Iris training, per sample", rows, details)
-    return rows
+    args = bench_parser(__doc__, "3 epochs, one round (for the tests)").parse_args(argv)
+    return report("Seed 004's Iris training, per sample", run, args.tiny, args.rounds)
 
 
 if __name__ == "__main__":

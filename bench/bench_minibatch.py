@@ -19,12 +19,11 @@ same order, so they must end with the same weights: the script checks it.
 
 from __future__ import annotations
 
-import argparse
 import warnings
 
 import numpy as np
 
-from _common import Row, best, blas_threads, fmt_seconds, interleaved, markdown_table, median, print_report
+from _common import Row, bench_parser, best, fmt_seconds, interleaved, markdown_table, median, report
 
 FULL = dict(m=60_000, n0=784, hidden=128, classes=10, batch=128, rounds=5)
 TINY = dict(m=1_024, n0=64, hidden=16, classes=10, batch=128, rounds=1)
@@ -183,15 +182,8 @@ def run(tiny=False, rounds=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="tiny sizes, one round (for the tests)")
-    parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (best of N)")
-    parser.add_argument("--threads", type=int, default=None, help="limit BLAS threads (threadpoolctl)")
-    args = parser.parse_args(argv)
-    with blas_threads(args.threads):
-        rows, details = run(args.tiny, args.rounds)
-    print_report("Mini-batch SGD, one epoch", rows, details)
-    return rows
+    args = bench_parser(__doc__, "tiny sizes, one round (for the tests)", threads=True).parse_args(argv)
+    return report("Mini-batch SGD, one epoch", run, args.tiny, args.rounds, threads=args.threads)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,12 @@ one-cell notebook instead (to test this script quickly).
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import ROOT, Row, fmt_seconds, markdown_table, print_report
+from _common import ROOT, Row, bench_parser, fmt_seconds, markdown_table, report
 
 GOAL_TOTAL = 90.0
 
@@ -67,13 +66,10 @@ def run(tiny=False, paths=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="one generated one-cell notebook (for the tests)")
+    parser = bench_parser(__doc__, "one generated one-cell notebook (for the tests)", rounds=False)
     parser.add_argument("paths", nargs="*", help="notebooks to time (default: all of notebooks/)")
     args = parser.parse_args(argv)
-    rows, details = run(args.tiny, args.paths)
-    print_report("Notebook execution time", rows, details)
-    return rows
+    return report("Notebook execution time", run, args.tiny, args.paths)
 
 
 if __name__ == "__main__":

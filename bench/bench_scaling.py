@@ -15,13 +15,12 @@ both tables and where per-call overhead dominates and where BLAS does.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from _common import Row, best, blas_threads, interleaved, markdown_table, print_report
+from _common import Row, bench_parser, best, interleaved, markdown_table, report
 from bench_minibatch import LR, SEED, hand_written_epoch, make_data
 
 FULL = dict(samples=8192, widths=[64, 128, 256, 512, 1024, 2048], batches=[1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024],
@@ -138,18 +137,13 @@ def run(tiny=False, rounds=None, out=None, samples=None, dtype="float64"):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="tiny sizes, one round (for the tests)")
+    parser = bench_parser(__doc__, "tiny sizes, one round (for the tests)", threads=True)
     parser.add_argument("--out", default=None, help="folder for scaling.png (default: a new temporary folder)")
     parser.add_argument("--samples", type=int, default=None, help="samples per epoch (default 8192)")
-    parser.add_argument("--rounds", type=int, default=None, help="interleaved rounds (best of N)")
     parser.add_argument("--dtype", default="float64", choices=["float32", "float64"])
-    parser.add_argument("--threads", type=int, default=None, help="limit BLAS threads (threadpoolctl)")
     args = parser.parse_args(argv)
-    with blas_threads(args.threads):
-        rows, details = run(args.tiny, args.rounds, args.out, args.samples, args.dtype)
-    print_report("Scaling with width and batch size", rows, details)
-    return rows
+    return report("Scaling with width and batch size", run, args.tiny, args.rounds, args.out, args.samples,
+                  args.dtype, threads=args.threads)
 
 
 if __name__ == "__main__":

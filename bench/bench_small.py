@@ -14,12 +14,11 @@ Each is reported as "missing" while the code it times does not exist yet.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
 
-from _common import ROOT, Row, fmt_seconds, markdown_table, print_report
+from _common import ROOT, Row, bench_parser, fmt_seconds, markdown_table, report
 
 FULL = dict(rounds=5)
 TINY = dict(rounds=1)
@@ -136,13 +135,8 @@ def run(tiny=False, rounds=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tiny", action="store_true", help="one round (for the tests)")
-    parser.add_argument("--rounds", type=int, default=None, help="repetitions (best of N)")
-    args = parser.parse_args(argv)
-    rows, details = run(args.tiny, args.rounds)
-    print_report("Gradient check, stepper, import", rows, details)
-    return rows
+    args = bench_parser(__doc__, "one round (for the tests)").parse_args(argv)
+    return report("Gradient check, stepper, import", run, args.tiny, args.rounds)
 
 
 if __name__ == "__main__":
