@@ -60,15 +60,21 @@ def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
     return arr.astype(target, copy=False)
 
 
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether every entry of ``arr`` is finite (integers and booleans always are).
+
+    One BLAS pass, ``vdot(arr, arr)``, with no boolean temporary and no overflow warning: a NaN
+    or inf anywhere makes it NaN or inf, so a finite result proves the array finite. Only when
+    it is not finite (a bad entry, or squares too large) are the entries checked one by one.
+    """
+    if arr.dtype.kind not in "fc":
+        return True
+    return math.isfinite(np.vdot(arr, arr).real) or bool(np.isfinite(arr).all())
+
+
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise if ``arr`` holds NaN or infinite values, saying where the first one is."""
-    if arr.dtype.kind == "f" and arr.size > 4096:
-        # One pass, no boolean temporary: a NaN or inf anywhere makes the sum NaN or inf.
-        # A finite sum proves the array finite; an overflowing one falls through to the exact check.
-        with np.errstate(over="ignore", invalid="ignore"):
-            if np.isfinite(np.add.reduce(arr, axis=None)):
-                return
-    if not np.isfinite(arr).all():
+    if not all_finite(arr):
         if arr.ndim == 0:
             raise ValueError(f"{name} must be finite, got {arr[()]}.")
         bad = np.argwhere(~np.isfinite(arr))[0]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import _show, as_float_array, check_seed, choice, flag, positive_int, positive_number
+from .errors import _show, all_finite, as_float_array, check_seed, choice, flag, positive_int, positive_number
 from .network import check_network
 
 MODES = ("sample", "batch", "minibatch")
@@ -147,16 +147,6 @@ def _batches(X, Y, mode, batch_size, order):
     return ((X[idx], Y[idx]) for idx in (order[i : i + size] for i in range(0, m, size)))
 
 
-def _all_finite(flat):
-    """Whether every entry of the gradient ``flat`` is finite.
-
-    ``flat @ flat`` is one fast BLAS call (isfinite(flat).all() makes and scans a boolean array)
-    and is finite whenever every entry is, unless an entry is so large that its square overflows:
-    only then are the entries checked one by one.
-    """
-    return math.isfinite(flat.dot(flat)) or bool(np.isfinite(flat).all())
-
-
 def _progress(epochs, enabled):
     if not enabled:
         return None
@@ -231,7 +221,7 @@ def train(
                     _, flat, _, _, _ = net._backward(z, a, Y_batch, lossf, grad, with_loss=False)
                     ZL.append(z[L])
                     AL.append(a[L])
-                    if not _all_finite(flat):
+                    if not all_finite(flat):
                         net.theta[...] = saved
                         raise _first_divergence(_step_losses(net, lossf, ZL, AL, Yb, order), epoch, lr, flat)
                     net._step(flat, lr, weight_decay)
@@ -242,7 +232,7 @@ def train(
                     raise _first_divergence(losses, epoch, lr, flat)
                 history.step_loss.extend(losses)
                 C, acc = _evaluate(net, Xb, Yb, lossf)
-                if not math.isfinite(C) or not np.isfinite(net.theta).all():
+                if not math.isfinite(C) or not all_finite(net.theta):
                     # the last step itself overflowed the weights: restore them and stop, as above
                     net.theta[...] = saved
                     raise _diverged(epoch, step, lr, C, net.theta, "weights after the update")
