@@ -242,7 +242,7 @@ class Network:
         self.dtype = dtype
         self.bias = biases is not None
         self._act = [None] + list(acts)
-        self.theta = np.empty(self._n_params(), dtype=dtype)
+        self.theta = np.empty(self._n_params(self.sizes, self.bias), dtype=dtype)
         self._W, self._b = self._views(self.theta)
         for l in range(1, self.L + 1):
             self._W[l][...] = weights[l - 1]
@@ -255,8 +255,10 @@ class Network:
         self.weights = Layers(self._W[1:], 1, "weights", settable=True)
         self.biases = Layers(self._b[1:], 1, "biases", settable=True)
 
-    def _n_params(self):
-        return sum(n * m + (n if self.bias else 0) for m, n in zip(self.sizes, self.sizes[1:]))
+    @staticmethod
+    def _n_params(sizes, bias):
+        """How many numbers W^1, b^1, ..., W^L, b^L hold for layer sizes ``sizes``."""
+        return sum(n * m + (n if bias else 0) for m, n in zip(sizes, sizes[1:]))
 
     def _views(self, flat):
         """Per-layer W and b views of a flat vector laid out like ``theta`` (index 0 unused)."""
@@ -537,7 +539,7 @@ class Network:
             acts = cls._layer_activations(info["activations"], sizes)
         except (ValueError, TypeError, KeyError) as exc:
             raise ValueError(f"path {str(path)!r} holds a network description bplab cannot read: {exc}") from None
-        n_params = sum(n * m + (n if bias else 0) for m, n in zip(sizes, sizes[1:]))
+        n_params = cls._n_params(sizes, bias)
         if theta.shape != (n_params,) or theta.dtype != dt:
             raise ValueError(
                 f"path {str(path)!r} describes a network with {n_params} {dt.name} parameters, but its theta holds"
