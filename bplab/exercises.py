@@ -42,12 +42,13 @@ class Feedback:
 
 
 def _matches(answer, value, rtol, atol):
+    """Whether ``answer`` equals ``value`` within tolerance, in value's shape (a list of the right length counts)."""
     try:
         a = np.asarray(answer, dtype=float)
         v = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return False
-    return a.shape == v.shape and bool(np.allclose(a, v, rtol=rtol, atol=atol))
+    return a.size == v.size and bool(np.allclose(a.reshape(v.shape), v, rtol=rtol, atol=atol))
 
 
 def check(answer, expected, *, name="your answer", hints=(), rtol=1e-9, atol=1e-12, general_hint=None):
@@ -70,10 +71,10 @@ def check(answer, expected, *, name="your answer", hints=(), rtol=1e-9, atol=1e-
     want = np.asarray(expected, dtype=float)
     if a.shape != want.shape and a.size != want.size:
         return Feedback(False, f"{name} should have shape {want.shape}, yours has shape {a.shape}.")
-    if _matches(a.reshape(want.shape), want, rtol, atol):
+    if _matches(a, want, rtol, atol):
         return Feedback(True, f"{name} is right.")
     for condition, message in hints:
-        hit = condition(answer) if callable(condition) else _matches(a.reshape(np.shape(condition)) if a.size == np.size(condition) else a, condition, rtol, atol)
+        hit = condition(answer) if callable(condition) else _matches(a, condition, rtol, atol)
         if hit:
             return Feedback(False, message)
     return Feedback(False, general_hint or f"{name} differs from the value bplab computes; recheck each factor.")
