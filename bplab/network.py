@@ -2,7 +2,7 @@
 
 Notation (as in the notebooks: seed 001's letters, with the input as layer 0 and the
 first layer of weights as layer 1; seed 001 itself calls the input layer 1, so its
-w^l is bplab's W^{l-1}; notebook 05 maps every seed's numbering):
+w^l is bplab's W^{l-1}; notebook 06 maps every seed's numbering):
 
     a^0 = x                               the input
     z^l = W^l a^{l-1} + b^l               pre-activation (加权输入), l = 1..L
