@@ -37,6 +37,7 @@ __all__ = [
     "numeric_delta",
     "check_bp2",
     "check_loss_formula",
+    "delta_above",
     "GradientCost",
     "gradient_cost",
     "LetteredNetwork",
@@ -220,6 +221,13 @@ def check_loss_formula(C, sn, net, x, y, l, rtol=1e-12):
     if not abs(got - want) <= rtol * abs(want):
         raise AssertionError(f"the formula gives C = {got!r} at this network's numbers, bplab's loss is {want!r}.")
     return got
+
+
+def delta_above(sn, l, loss="half_sse"):
+    """delta^{l+1} of a :class:`bplab.symbolic.SymbolicNetwork`, from its definition dC/dz^{l+1}, written in
+    the free z^l: z^{l+1} = W^{l+1} f(z^l) + b^{l+1} substituted. BP2 compares delta^l with this."""
+    z_next = sn.pre_activation(l + 1, sn.f(l, sn.z_sym[l]))
+    return sn.delta(l + 1, loss).xreplace(dict(zip(sn.z_sym[l + 1], z_next)))
 
 
 # ------------------------------------------------------------------ why backpropagation: the cost
