@@ -27,6 +27,7 @@ __all__ = ["SVG", "network_figure", "chain_figure", "bp2_figure"]
 
 INK, MUTED, ACCENT, BACK = "#333333", "#b8b8b8", "#d9480f", "#1c7ed6"
 NODE_FILL, BIAS_FILL, LIT_FILL = "#ffffff", "#f1f3f5", "#fff4e6"
+HALO = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"'  # a white outline keeps text readable over edges
 
 
 class SVG(str):
@@ -55,10 +56,10 @@ def _subscript_tex(text):
     return "".join(out)
 
 
-def _text(x, y, label, cls="bplab-label", anchor="middle", size=13, color=INK, weight="normal", extra=""):
+def _text(x, y, label, cls="bplab-label", anchor="middle", size=13, color=INK, weight="normal", extra="", halo=True):
     return (
         f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" fill="{color}"'
-        f' font-weight="{weight}" stroke="#ffffff" stroke-width="3" paint-order="stroke"{extra}>'
+        f' font-weight="{weight}"{HALO if halo else ""}{extra}>'
         f"{_subscript_tex(str(label))}</text>"
     )
 
@@ -213,7 +214,7 @@ def network_figure(
             if l in numbers:
                 out.append(
                     f'<circle class="bplab-number" cx="{cx - r + 2:.1f}" cy="{cy - r + 2:.1f}" r="10" fill="{INK}"/>'
-                    + _text(cx - r + 2, cy - r + 6, numbers[l][j - 1], "bplab-number-text", size=11, color="#ffffff", weight="bold")
+                    + _text(cx - r + 2, cy - r + 6, numbers[l][j - 1], "bplab-number-text", size=11, color="#ffffff", weight="bold", halo=False)
                 )
             if l in values:
                 lines = values[l][j - 1]
