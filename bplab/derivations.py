@@ -47,6 +47,9 @@ __all__ = [
     "check",
     "show",
     "first_differing_digit",
+    "fprime_at",
+    "bias_first",
+    "evaluate",
 ]
 
 
@@ -547,3 +550,47 @@ def first_differing_digit(printed, exact):
         if a != b:
             return i
     return None
+
+
+# ------------------------------------------------------------------ per-neuron formulas (seed 002) with numbers
+def fprime_at(f, expr):
+    """f'(expr) for a general function ``f`` (a ``sympy.Function``): the derivative of f, evaluated at ``expr``."""
+    import sympy as sp
+
+    t = sp.Dummy("t")
+    return sp.diff(f(t), t).subs(t, expr)
+
+
+def bias_first(net, l):
+    """Layer l's parameters as Haykin writes them: the matrix [b^l | W^l], column 0 the bias weight w_j0."""
+    check_network(net)
+    l = _layer(net, l)
+    if not net.bias:
+        raise ValueError("net has no biases (built with bias=False), so it has no bias column w_j0.")
+    return np.column_stack([net.biases[l], net.weights[l]])
+
+
+def evaluate(expr, values, activations, digits=30):
+    """A sympy formula with general functions, evaluated at numbers: a float numpy array (or float).
+
+    ``activations`` maps each general function (e.g. ``phi``) to the name of a bplab activation
+    (``"sigmoid"``), whose sympy form replaces it; ``values`` maps symbols to numbers (floats are taken as
+    the exact binary value they store) or to formulas of other symbols (put in first, after the functions
+    are replaced). Evaluated with ``digits`` significant digits.
+    """
+    import sympy as sp
+
+    from .activations import ELEMENTWISE
+
+    t = sp.Dummy("t")
+    for f, name in activations.items():
+        choice(name, sorted(ELEMENTWISE), "activations[...]")
+        expr = expr.replace(f, sp.Lambda(t, ELEMENTWISE[name].sym(t)))
+    formulas = {s: v for s, v in values.items() if isinstance(v, sp.Basic) and not v.is_number}
+    exact = {s: sp.Rational(float(v)) for s, v in values.items() if s not in formulas}
+    value = sp.sympify(expr).doit().xreplace(formulas).xreplace(exact)
+    left = sorted(str(s) for s in value.free_symbols)
+    if left:
+        raise ValueError(f"values must give a number for every symbol of the formula; missing: {left}.")
+    out = np.array(value.evalf(digits), dtype=float)
+    return out if out.ndim else float(out)
