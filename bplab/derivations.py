@@ -50,6 +50,7 @@ __all__ = [
     "fprime_at",
     "bias_first",
     "evaluate",
+    "seed_notation_table",
 ]
 
 
@@ -594,3 +595,22 @@ def evaluate(expr, values, activations, digits=30):
         raise ValueError(f"values must give a number for every symbol of the formula; missing: {left}.")
     out = np.array(value.evalf(digits), dtype=float)
     return out if out.ndim else float(out)
+
+
+# ------------------------------------------------------------------ the notation map, one seed at a time
+def seed_notation_table(seed):
+    """One seed's rows of bplab's notation map as a 4-column :class:`bplab.notation.Table`
+    (concept, the seed's symbol with its Chinese term, what it is in bplab, note): narrow enough for a
+    1280-pixel screen, unlike the seven columns of all seeds side by side. Built from
+    :func:`bplab.notation.notation_table`, so both show the same data."""
+    from . import notation
+
+    long = notation.notation_table(seeds=[seed], layout="long")
+    col = {name: i for i, name in enumerate(long.columns)}
+    rows = []
+    for r in long.rows:
+        term = r[col["seed's term"]]
+        symbol = r[col["seed's symbol"]] + (f" ({term})" if term and term != "—" else "")
+        rows.append([r[col["concept"]], symbol, r[col["= in bplab"]], r[col["note"]]])
+    sid = long.rows[0][col["seed"]] if long.rows else seed
+    return notation.Table(["concept", "seed's symbol (its term)", "in bplab", "note"], rows, f"Seed {sid} in bplab's names")
