@@ -147,7 +147,8 @@ def network_figure(
     (seed 004 numbers its neurons 1..6 across layers). ``bias=True`` draws a constant-1 input under
     every layer but the last, with a dashed edge to each neuron of the next layer (the bias b_j as the
     weight of an input that is always 1). ``highlight=(l, j, k)`` (or a list of them) draws w^l_jk thick
-    and orange, labelled with ``edge_label`` (default ``"w^l_{jk}"``); k = 0 is the bias edge.
+    and orange, labelled with ``edge_label`` (default ``"w^l_{jk}"``; a dict {(l, j, k): label} labels each
+    highlighted edge on its own); k = 0 is the bias edge.
     ``captions[l]``: the text above column l (default "input", "hidden layer l", "output layer L").
     """
     sizes = _sizes(sizes)
@@ -180,7 +181,7 @@ def network_figure(
     out = _open(width, height, "bplab-figure bplab-network-figure", title)
     lit_set = set(lit)
     # edges: grey first, the highlighted ones last, so they are on top
-    later = []
+    later, on_top = [], []                         # highlighted edges; their labels, drawn over the neurons
     for l in range(1, L + 1):
         for j in range(1, sizes[l] + 1):
             for k in range(0 if bias else 1, sizes[l - 1] + 1):
@@ -195,10 +196,15 @@ def network_figure(
                 )
                 (later if on else out).append(line)
                 if on:
-                    t = 0.32
-                    lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0) - 8
-                    label = edge_label if edge_label is not None else f"w^{l}_{{{j}{k}}}"
-                    later.append(_text(lx, ly, label, "bplab-edge-label", size=14, color=ACCENT, weight="bold"))
+                    t = 0.5
+                    lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0) - 9
+                    if isinstance(edge_label, dict):
+                        label = edge_label.get((l, j, k), f"w^{l}_{{{j}{k}}}")
+                    else:
+                        label = edge_label if edge_label is not None else f"w^{l}_{{{j}{k}}}"
+                    half = 4.2 * len(label.replace("{", "").replace("}", "")) + 4   # about half the label's width
+                    lx = min(max(lx, half), width - half)
+                    on_top.append(_text(lx, ly, label, "bplab-edge-label", size=14, color=ACCENT, weight="bold"))
     out.extend(later)
     # neurons
     for l in layers:
@@ -231,6 +237,7 @@ def network_figure(
                 + _text(cx, cy + 32, "constant input", size=10, color="#666666")
                 + "</g>"
             )
+    out.extend(on_top)
     out.append("</svg>")
     return SVG("".join(out))
 
