@@ -41,6 +41,7 @@ __all__ = [
     "GradientCost",
     "gradient_cost",
     "LetteredNetwork",
+    "LETTERS",
     "seed000",
     "seed003",
     "seed004",
@@ -296,8 +297,8 @@ def _seconds(fn):
 class LetteredNetwork:
     """A network as sympy formulas with a general activation per neuron, for a seed's own derivation.
 
-    Layers are numbered internally as in bplab (l = 1..L, the input is layer 0); the seed's spelling
-    lives in the functions :func:`seed000`, :func:`seed003`, :func:`seed004`, which name the symbols.
+    Layers are numbered internally as in bplab (l = 1..L, the input is layer 0); ``letters`` (one of
+    :data:`LETTERS`) spells the symbols as a seed does; :func:`seed000`, :func:`seed003`, :func:`seed004` pick one.
 
     ``W[l]`` (n_l x n_{l-1}) and ``b[l]`` are the parameters, ``x`` the input, ``y`` the target,
     ``z[l]`` and ``a[l]`` *free* symbols for the weighted input and the output of layer l
@@ -305,22 +306,26 @@ class LetteredNetwork:
     The loss is C = 1/2 sum_j (a^L_j - y_j)^2.
     """
 
-    def __init__(self, sizes, names, bias=True):
+    def __init__(self, sizes, letters):
         import sympy as sp
 
         self.sizes = [positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes)]
         if len(self.sizes) < 2:
             raise ValueError(f"sizes must list at least two layers, got {sizes!r}.")
         self.L = len(self.sizes) - 1
-        self.bias = bool(bias)
-        self.names = names
+        self.letters = letters
+        self.bias = bool(letters["bias"])
         n = self.sizes
-        self.W = {l: sp.Matrix(n[l], n[l - 1], lambda j, k: sp.Symbol(names["w"](l, j + 1, k + 1))) for l in range(1, self.L + 1)}
-        self.b = {l: sp.Matrix(n[l], 1, lambda j, _: sp.Symbol(names["b"](l, j + 1))) for l in range(1, self.L + 1)}
-        self.z = {l: sp.Matrix(n[l], 1, lambda j, _: sp.Symbol(names["z"](l, j + 1))) for l in range(1, self.L + 1)}
-        self.a = {l: sp.Matrix(n[l], 1, lambda j, _: sp.Symbol(names["a"](l, j + 1))) for l in range(0, self.L + 1)}
-        self.y = sp.Matrix(n[-1], 1, lambda j, _: sp.Symbol(names["y"](j + 1)))
-        self.f = {l: [sp.Function(names["f"](l, j + 1)) for j in range(n[l])] for l in range(1, self.L + 1)}
+
+        def sym(kind, l, j, k=0):
+            return sp.Symbol(letters[kind].format(l=l, next=l + 1, j=j + 1, k=k + 1))
+
+        self.W = {l: sp.Matrix(n[l], n[l - 1], lambda j, k: sym("w", l, j, k)) for l in range(1, self.L + 1)}
+        self.b = {l: sp.Matrix(n[l], 1, lambda j, _: sym("b", l, j)) for l in range(1, self.L + 1)}
+        self.z = {l: sp.Matrix(n[l], 1, lambda j, _: sym("z", l, j)) for l in range(1, self.L + 1)}
+        self.a = {l: sp.Matrix(n[l], 1, lambda j, _: sym("a", l, j)) for l in range(0, self.L + 1)}
+        self.y = sp.Matrix(n[-1], 1, lambda j, _: sym("y", 0, j))
+        self.f = {l: [sp.Function(letters["f"].format(l=l, j=j + 1)) for j in range(n[l])] for l in range(1, self.L + 1)}
 
     # the forward rules
     def pre_activation(self, l, a_prev):
@@ -397,7 +402,19 @@ class LetteredNetwork:
         return expr.subs(dict(zip(self.z[l + 1], z_next)), simultaneous=True)
 
     def __repr__(self):
-        return f"LetteredNetwork(sizes={self.sizes}, bias={self.bias}, letters={self.names['title']!r})"
+        return f"LetteredNetwork(sizes={self.sizes}, bias={self.bias}, letters={self.letters['title']!r})"
+
+
+# Each seed's spelling of the same symbols: format templates with l (layer, bplab's numbering), next = l + 1,
+# j (neuron) and k (neuron of the layer before). Seed 003 (UFLDL) counts the input as layer 1, hence "next".
+LETTERS = {
+    "000": dict(title="seed 000", bias=False, w="w^{l}_{j}{k}", b="b^{l}_{j}", z="a^{l}_{j}", a="o^{l}_{j}",
+                y="y_{j}", f="f^{l}_{j}"),
+    "003": dict(title="seed 003 (UFLDL)", bias=True, w="W^({l})_{j}{k}", b="b^({l})_{j}", z="z^({next})_{j}",
+                a="a^({next})_{j}", y="y_{j}", f="f"),
+    "004": dict(title="seed 004", bias=True, w="W^({l})_{j}{k}", b="b^({l})_{j}", z="z^({l})_{j}", a="n^({l})_{j}",
+                y="y_{j}", f="f_{l}"),
+}
 
 
 def seed000(sizes=(2, 3, 2, 1)):
@@ -406,16 +423,7 @@ def seed000(sizes=(2, 3, 2, 1)):
     In this object ``z[l]`` is seed 000's **a_l** and ``a[l]`` its **o_l** (``a[0]`` = o_0 = x); ``W[l]`` has
     entries w^l_jk from neuron k of layer l-1 to neuron j of layer l; ``delta(l)`` is its **xi_l**.
     """
-    names = {
-        "title": "seed 000",
-        "w": lambda l, j, k: f"w^{l}_{j}{k}",
-        "b": lambda l, j: f"b^{l}_{j}",
-        "z": lambda l, j: f"a^{l}_{j}",
-        "a": lambda l, j: f"o^{l}_{j}",
-        "y": lambda j: f"y_{j}",
-        "f": lambda l, j: f"f^{l}_{j}",
-    }
-    return LetteredNetwork(sizes, names, bias=False)
+    return LetteredNetwork(sizes, LETTERS["000"])
 
 
 def seed003(sizes=(2, 3, 2)):
@@ -424,16 +432,7 @@ def seed003(sizes=(2, 3, 2)):
     The object keeps bplab's numbering inside; the *names* are UFLDL's: bplab's W^l is printed W^(l)_ij,
     bplab's z^l is z^(l+1)_i, bplab's a^{l-1} is a^(l)_j, and one f for the whole network.
     """
-    names = {
-        "title": "seed 003 (UFLDL)",
-        "w": lambda l, i, j: f"W^({l})_{i}{j}",
-        "b": lambda l, i: f"b^({l})_{i}",
-        "z": lambda l, i: f"z^({l + 1})_{i}",
-        "a": lambda l, i: f"a^({l + 1})_{i}",
-        "y": lambda i: f"y_{i}",
-        "f": lambda l, j: "f",
-    }
-    return LetteredNetwork(sizes, names, bias=True)
+    return LetteredNetwork(sizes, LETTERS["003"])
 
 
 def seed004(sizes=(2, 3, 2, 1)):
@@ -442,16 +441,7 @@ def seed004(sizes=(2, 3, 2, 1)):
     Its layer numbers are bplab's; ``a[k]`` is printed n^(k) (``a[0]`` = n^(0) = x), f_k is one function
     per layer.
     """
-    names = {
-        "title": "seed 004",
-        "w": lambda k, i, j: f"W^({k})_{i}{j}",
-        "b": lambda k, i: f"b^({k})_{i}",
-        "z": lambda k, i: f"z^({k})_{i}",
-        "a": lambda k, i: f"n^({k})_{i}",
-        "y": lambda i: f"y_{i}",
-        "f": lambda k, j: f"f_{k}",
-    }
-    return LetteredNetwork(sizes, names, bias=True)
+    return LetteredNetwork(sizes, LETTERS["004"])
 
 
 def _concrete(expr, functions):
