@@ -105,10 +105,11 @@ class TrainingPlayground(widgets.VBox):
                "weight_decay": "bplab-weight-decay"}  # fmt: skip
         self.messages = {}
         for name, w in self.controls.items():
-            _classed(w, css.get(name, f"bplab-{name.replace('_', '-')}"))
+            cls = css.get(name, f"bplab-{name.replace('_', '-')}")
+            _classed(w, cls)
             w.layout, w.style = widgets.Layout(width=CONTROL_WIDTH), STYLE
             w.observe(guard(functools.partial(self._on_setting, name)), names="value")
-            self.messages[name] = _classed(widgets.HTML(), "bplab-message", f"bplab-{name.replace('_', '-')}-message")
+            self.messages[name] = _classed(widgets.HTML(), "bplab-message", f"{cls}-message")
 
         self.n_epochs = _classed(_text(str(epochs), "epochs to run"), "bplab-epochs")
         self.n_epochs.layout, self.n_epochs.style = widgets.Layout(width=CONTROL_WIDTH), STYLE
