@@ -77,7 +77,7 @@ def test_playground_in_jupyterlab(lab, artifacts):
                 "els => els.map(e => parseFloat(getComputedStyle(e).fontSize) * e.getScreenCTM().a)"
             )
             assert fonts and min(fonts) >= 10, fonts
-            drawn = box.locator("svg[width]").evaluate_all(
+            drawn = box.locator("svg[class^='bplab-']").evaluate_all(
                 "els => els.map(e => [e.getBoundingClientRect().width, +e.getAttribute('width')])"
             )
             assert all(abs(w - want) < 1 for w, want in drawn), drawn  # drawn at their display size
@@ -94,16 +94,18 @@ def test_playground_in_jupyterlab(lab, artifacts):
             hidden.fill("0")
             hidden.press("Enter")
             message = box.locator(".bplab-hidden-message")
-            expect(message).to_contain_text("must have at least 1 neuron, got 0")
-            expect(message).to_contain_text("at most 6 hidden layers of 1 to 64 neurons")
+            expect(message).to_have_text("⚠ layer 1 has 0 neurons; neurons must be at least 1 (1 to 64).")
             expect(hidden).to_have_value("8, 8")
+            one_line = "e => e.querySelector('span').getClientRects().length"
+            assert message.evaluate(one_line) == 1, "the message should fit on one line beside its box"
             expect(box.locator(".bplab-errors")).to_be_hidden()
             assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
             page.screenshot(path=str(artifacts / "playground-message.png"))
             epochs = box.locator(".bplab-epochs input")
             epochs.fill("2.9")
             epochs.press("Enter")
-            expect(box.locator(".bplab-epochs-message")).to_contain_text("whole number, got '2.9'")
+            expect(box.locator(".bplab-epochs-message")).to_contain_text("epochs must be a whole number from 1 to 100000, got '2.9'")
+            assert box.locator(".bplab-epochs-message").evaluate(one_line) == 1
             box.locator(".bplab-step").click()
             expect(status).to_contain_text("epoch 1 · 11 updates")
             expect(message).to_have_text("")
@@ -138,7 +140,7 @@ def test_playground_in_jupyterlab(lab, artifacts):
             assert box.evaluate(OVERFLOW) == []
             box.locator(".bplab-network-view").scroll_into_view_if_needed()
             page.screenshot(path=str(artifacts / "playground-1280-view.png"))
-            box.locator(".bplab-loss").scroll_into_view_if_needed()
+            box.locator(".bplab-loss-view").scroll_into_view_if_needed()
             page.screenshot(path=str(artifacts / "playground-1280-charts.png"))
             page.set_viewport_size({"width": 1920, "height": 1080})
             page.wait_for_timeout(500)

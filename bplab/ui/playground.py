@@ -99,34 +99,36 @@ def parse_hidden(text):
     """"4, 4" -> [4, 4]; "" -> [] (a network with no hidden layer).
 
     Each size must be a whole number from 1 to MAX_NEURONS, and there are at most
-    MAX_HIDDEN_LAYERS sizes; the error says which rule a text breaks."""
+    MAX_HIDDEN_LAYERS sizes. The error is one short line (a widget shows it beside its box)
+    that names the value received and the values allowed."""
     if not isinstance(text, str):
         raise TypeError(f"hidden must be a text such as '4, 4', got {_show(text)}.")
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
     sizes = []
-    for i, part in enumerate(parts):
+    for part in parts:
         try:
             sizes.append(int(part))
         except ValueError:
-            raise ValueError(
-                f"hidden layer sizes must be whole numbers separated by commas, such as '4, 4'; {part!r} in {text!r} is not."
-            ) from None
+            raise ValueError(f"{part!r} is not a whole number; type sizes such as 4, 4 (empty: no hidden layer).") from None
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise ValueError(f"{len(sizes)} hidden layers; at most {MAX_HIDDEN_LAYERS} are allowed.")
     for i, h in enumerate(sizes):
-        if h < 1:
-            raise ValueError(f"hidden layer {i + 1} must have at least 1 neuron, got {h} (leave the box empty for no hidden layer).")
-    return _check_hidden(sizes)
+        if not 1 <= h <= MAX_NEURONS:
+            rule = "neurons must be at least 1" if h < 1 else f"at most {MAX_NEURONS} are allowed"
+            raise ValueError(f"layer {i + 1} has {h} neurons; {rule} (1 to {MAX_NEURONS}).")
+    return sizes
 
 
 def parse_whole(text, name, minimum=1, maximum=None):
     """A whole number typed in a text box: "12" -> 12; "2.9", "ten", "0" get a sentence, never a truncation."""
     stripped = str(text).strip()
+    allowed = f"a whole number from {minimum}" + (f" to {maximum}" if maximum is not None else " up")
     try:
         value = int(stripped)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {stripped!r}.") from None
+        raise ValueError(f"{name} must be {allowed}, got {stripped!r}.") from None
     if value < minimum or (maximum is not None and value > maximum):
-        upper = f" and at most {maximum}" if maximum is not None else ""
-        raise ValueError(f"{name} must be at least {minimum}{upper}, got {value}.")
+        raise ValueError(f"{name} must be {allowed}, got {value}.")
     return value
 
 
@@ -136,9 +138,9 @@ def parse_number(text, name, minimum=0.0):
     try:
         value = float(stripped)
     except ValueError:
-        raise ValueError(f"{name} must be a number, got {stripped!r}.") from None
+        value = math.nan
     if not math.isfinite(value) or value < minimum:
-        raise ValueError(f"{name} must be a finite number >= {minimum:g}, got {stripped!r}.")
+        raise ValueError(f"{name} must be a number >= {minimum:g}, got {stripped!r}.")
     return value
 
 

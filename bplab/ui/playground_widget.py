@@ -50,6 +50,7 @@ SPEEDS = (1, 2, 5, 10, 20, 50)  # epochs per frame
 MAX_EPOCHS = 100000
 CONTROL_WIDTH = "420px"  # with a 120 px description and the readout, a slider's track is > 200 px
 STYLE = {"description_width": "120px"}
+MESSAGE_LAYOUT = dict(flex="1 1 0%", min_width="0", margin="0 0 0 8px")  # the rest of the row, beside its control
 
 
 def _text(value, description, placeholder=""):
@@ -109,12 +110,12 @@ class TrainingPlayground(widgets.VBox):
             _classed(w, cls)
             w.layout, w.style = widgets.Layout(width=CONTROL_WIDTH), STYLE
             w.observe(guard(functools.partial(self._on_setting, name)), names="value")
-            self.messages[name] = _classed(widgets.HTML(), "bplab-message", f"{cls}-message")
+            self.messages[name] = _classed(widgets.HTML(layout=MESSAGE_LAYOUT), "bplab-message", f"{cls}-message")
 
         self.n_epochs = _classed(_text(str(epochs), "epochs to run"), "bplab-epochs")
         self.n_epochs.layout, self.n_epochs.style = widgets.Layout(width=CONTROL_WIDTH), STYLE
         self.n_epochs.observe(guard(self._on_epochs), names="value")
-        self.messages["epochs"] = _classed(widgets.HTML(), "bplab-message", "bplab-epochs-message")
+        self.messages["epochs"] = _classed(widgets.HTML(layout=MESSAGE_LAYOUT), "bplab-message", "bplab-epochs-message")
         self.speed = _classed(
             widgets.SelectionSlider(options=[(str(v), v) for v in SPEEDS], value=speed, description="epochs per frame"),
             "bplab-speed",
@@ -134,10 +135,10 @@ class TrainingPlayground(widgets.VBox):
         self.progress = _classed(widgets.IntProgress(value=0, min=0, max=1, description="progress", style=STYLE), "bplab-progress")
         self.status = _classed(widgets.HTML(), "bplab-status")
         self.network = _classed(widgets.HTML(layout=widgets.Layout(overflow="auto", max_width="100%")), "bplab-network-view")
-        self.output_map = _classed(widgets.HTML(), "bplab-output")
+        self.output_map = _classed(widgets.HTML(), "bplab-output-view")
         self.legend = _classed(widgets.HTML(), "bplab-legend-line")
-        self.loss_chart = _classed(widgets.HTML(), "bplab-loss")
-        self.gradient_chart = _classed(widgets.HTML(), "bplab-gradients")
+        self.loss_chart = _classed(widgets.HTML(), "bplab-loss-view")
+        self.gradient_chart = _classed(widgets.HTML(), "bplab-gradients-view")
         self.gradient_notes = _classed(widgets.HTML(), "bplab-gradient-notes-line")
 
         self.reset_button.on_click(guard(lambda _: self._action(self.new_network)))
@@ -152,9 +153,10 @@ class TrainingPlayground(widgets.VBox):
 
         limits = widgets.HTML(
             f"<span style='font-size:13px;color:#555'>Limits: at most {MAX_HIDDEN_LAYERS} hidden layers of at most"
-            f" {MAX_NEURONS} neurons; {10}-{MAX_SAMPLES} samples. Changing a setting of the first column builds a new"
-            " network; the second column applies from the next update.</span>"
+            f" {MAX_NEURONS} neurons; {10}-{MAX_SAMPLES} samples. A change above builds a new network;"
+            " a change below applies from the next update.</span>"
         )
+        # one column of rows, so that a message beside its control has the rest of the width for one line
         data_col = widgets.VBox([row(k) for k in ("dataset", "n", "noise", "test_fraction", "hidden", "activation", "loss", "seed")])
         train_col = widgets.VBox(
             [row(k) for k in ("lr", "mode", "batch_size", "weight_decay")]
@@ -167,7 +169,7 @@ class TrainingPlayground(widgets.VBox):
             layout=wrap,
         )
         super().__init__(
-            [widgets.HBox([data_col, train_col], layout=wrap), limits, buttons, widgets.HBox([self.progress, self.status], layout=wrap),
+            [data_col, limits, train_col, buttons, widgets.HBox([self.progress, self.status], layout=wrap),
              self._errors.output, self.network, charts],
             layout=widgets.Layout(max_width="100%"),
         )  # fmt: skip
@@ -203,7 +205,7 @@ class TrainingPlayground(widgets.VBox):
         ``speed`` epochs, then a redraw, at most ``fps`` frames a second."""
         if self.running:
             return
-        n = parse_whole(self.n_epochs.value, "epochs to run", 1, MAX_EPOCHS) if epochs is None else epochs
+        n = parse_whole(self.n_epochs.value, "epochs", 1, MAX_EPOCHS) if epochs is None else epochs
         self.progress.max, self.progress.value = n, 0
         self._halt_event.clear()
         self._set_running(True)
@@ -283,12 +285,9 @@ class TrainingPlayground(widgets.VBox):
         for m in self.messages.values():
             m.value = ""
 
-    def _complain(self, name, problem):
+    def _complain(self, name, problem, allowed=""):
         """The one-line message beside control ``name``; the control goes back to the value in use."""
-        allowed = "a whole number from 1 to 100000" if name == "epochs" else ALLOWED[name]
-        self.messages[name].value = (
-            f"<span style='color:#c0392b;font-size:13px'>&#9888; {escape(problem)} Allowed: {escape(allowed)}.</span>"
-        )
+        self.messages[name].value = f"<span style='color:#c0392b;font-size:13px'>&#9888; {escape(problem + allowed)}</span>"
         if name != "epochs":
             self._show_setting(name)
 
@@ -322,9 +321,8 @@ class TrainingPlayground(widgets.VBox):
 
     def _on_epochs(self, change):
         try:
-            parse_whole(change["new"], "epochs to run", 1, MAX_EPOCHS)
+            parse_whole(change["new"], "epochs", 1, MAX_EPOCHS)
         except ValueError as exc:
-            self.messages["epochs"].value = ""
             self._complain("epochs", str(exc))
             return
         self._clear_messages()
@@ -337,12 +335,16 @@ class TrainingPlayground(widgets.VBox):
             if name == "hidden":
                 value = parse_hidden(value)
             elif name == "seed":
-                value = parse_whole(value, "seed", 0)
+                value = parse_whole(value, "seed", 0, 2**32 - 1)
             elif name == "weight_decay":
                 value = parse_number(value, "weight decay")
+        except ValueError as exc:  # the parsers' sentences name the value and the values allowed
+            self._complain(name, str(exc))
+            return
+        try:
             self.state._check(name, value)
         except (TypeError, ValueError) as exc:
-            self._complain(name, str(exc))
+            self._complain(name, str(exc), f" Allowed: {ALLOWED[name]}.")
             return
         self._clear_messages()
         if name in self.state.NETWORK_SETTINGS:
