@@ -319,6 +319,8 @@ def test_a_zero_gradient_is_said_in_words():
     assert "W³: 0: every ReLU in layer 2 is dead" in w.gradient_notes.value
     labels = re.findall(r"class='bplab-layer-label'[^>]*>([^<]+)<", w.gradient_chart.value)
     assert labels == ["W¹ 0", "W² 0", "W³ 0"]
+    heights = sorted(float(y) for y in re.findall(r"class='bplab-layer-label' x='[^']+' y='([^']+)'", w.gradient_chart.value))
+    assert min(b - a for a, b in zip(heights, heights[1:])) >= 14  # equal values: the labels are moved apart
 
 
 def test_gradient_history_is_drawn_per_layer():

@@ -146,7 +146,8 @@ _MAP_LEFT, _MAP_TOP, _MAP_BOTTOM = 44, 24, 40
 
 
 def _samples_svg(pg, show_test, size):
-    """The samples as circles (training: filled, dark outline; test: white, class-colour ring),
+    """The samples as circles (training: circles in their class's colour with a white
+    outline; test: squares in their class's colour with a black outline),
     and the axes: the part of the output map that does not change while the network trains."""
     x1, x2, _ = plane(pg)
     left, top = _MAP_LEFT, _MAP_TOP
@@ -160,13 +161,14 @@ def _samples_svg(pg, show_test, size):
     parts = [f"<rect x='{left}' y='{top}' width='{size}' height='{size}' fill='none' stroke='#666'/>"]
     xs, ys = px(pg.X)
     parts += [
-        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.5' fill='{c}' stroke='#282828' stroke-width='1'/>"
+        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.8' fill='{c}' stroke='white' stroke-width='1.2'/>"
         for x, y, c in zip(xs, ys, hexes(pg.labels))
     ]
     if show_test and len(pg.X_test):
         xs, ys = px(pg.X_test)
         parts += [
-            f"<circle class='bplab-test-sample' cx='{x:.1f}' cy='{y:.1f}' r='3.5' fill='white' stroke='{c}' stroke-width='2'/>"
+            f"<rect class='bplab-test-sample' x='{x - 3.5:.1f}' y='{y - 3.5:.1f}' width='7' height='7' fill='{c}'"
+            f" stroke='#111' stroke-width='1.2'/>"
             for x, y, c in zip(xs, ys, hexes(pg.labels_test))
         ]
     for v in _ticks(x1[0], x1[-1]):
@@ -207,8 +209,8 @@ def legend_html(pg, show_test=False):
         r, g, b = CLASS_COLOURS[c % len(CLASS_COLOURS)].astype(int)
         items.append(f"<span style='color:rgb({r},{g},{b})'>&#9679;</span> {escape(str(name))}")
     text = " &nbsp; ".join(items)
-    test = " &nbsp; ○ test samples (white, class-colour ring)" if show_test and len(pg.X_test) else ""
-    return f"<div class='bplab-legend' style='font-size:13px'>{text}{test} &nbsp; · pale = unsure, white = a tie</div>"
+    test = " &nbsp; &#9632; = a test sample" if show_test and len(pg.X_test) else ""
+    return f"<div class='bplab-legend' style='font-size:13px'>{text}{test}<br>pale = unsure, white = a tie</div>"
 
 
 # ---------------------------------------------------------------- the network of maps
@@ -358,6 +360,15 @@ class _Axes:
         return parts
 
 
+def _spread(ys, gap):
+    """The label heights ``ys`` moved apart, in their order, so that no two are closer than ``gap``."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    out = list(ys)
+    for before, i in zip(order, order[1:]):
+        out[i] = max(out[i], out[before] + gap)
+    return out
+
+
 def loss_chart(pg, width=330, height=230):
     """Training loss (solid) and test loss (dashed) at every record, against weight updates.
     Before any training it shows the untrained network's loss as one point, never an empty axis."""
@@ -404,6 +415,7 @@ def gradient_chart(pg, width=330, height=230):
     parts = [f"<svg class='bplab-gradient-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' {FONT}>"]
     parts += ax.frame("Gradient norm ‖∂C/∂Wˡ‖ per layer", "weight updates")
     keep = _thin(len(updates))
+    label_y = _spread([float(ax.y(v if v > 0 else lo)) + 4 for v in table[-1]], 14)
     for k, l in enumerate(layers):
         colour = LAYER_COLOURS[k % len(LAYER_COLOURS)]
         ys = np.where(table[keep, k] > 0, table[keep, k], lo)
@@ -415,7 +427,7 @@ def gradient_chart(pg, width=330, height=230):
         last = table[-1, k]
         label = "0" if last == 0 else f"{last:.1e}"
         parts.append(
-            f"<text class='bplab-layer-label' x='{ax.left + ax.w + 4}' y='{float(yv[-1]) + 4:.1f}' fill='{colour}'>W{sup(l)} {label}</text>"
+            f"<text class='bplab-layer-label' x='{ax.left + ax.w + 4}' y='{label_y[k]:.1f}' fill='{colour}'>W{sup(l)} {label}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -165,7 +165,7 @@ class TrainingPlayground(widgets.VBox):
         wrap = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
         buttons = widgets.HBox([self.reset_button, self.step_button, self.epoch_button, self.run_button, self.stop_button], layout=wrap)
         charts = widgets.HBox(
-            [widgets.VBox([self.output_map, self.legend]), self.loss_chart, widgets.VBox([self.gradient_chart, self.gradient_notes])],
+            [widgets.VBox([self.output_map, self.legend], layout=widgets.Layout(width="360px")), self.loss_chart, widgets.VBox([self.gradient_chart, self.gradient_notes])],
             layout=wrap,
         )
         super().__init__(
