@@ -82,6 +82,8 @@ def test_playground_in_jupyterlab(lab, artifacts):
             )
             assert all(abs(w - want) < 1 for w, want in drawn), drawn  # drawn at their display size
             assert box.evaluate(OVERFLOW) == []
+            readouts = box.locator(".widget-readout").evaluate_all("els => els.map(e => getComputedStyle(e).pointerEvents)")
+            assert readouts and set(readouts) == {"none"}, readouts  # no typing into a readout that rounds silently
             page.screenshot(path=str(artifacts / "playground-1280.png"))
 
             box.locator(".bplab-step").click()

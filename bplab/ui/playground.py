@@ -285,24 +285,6 @@ class Playground:
     def settings(self):
         return dict(self._settings)
 
-    # read-only views of the state
-    lock = property(lambda self: self._lock, doc="the lock held while the state changes")
-    net = property(lambda self: self._net, doc="the network being trained")
-    data = property(lambda self: self._data, doc="the whole data set (training and test samples)")
-    X = property(lambda self: self._X, doc="the training samples, one per row")
-    labels = property(lambda self: self._labels, doc="the training samples' class labels")
-    Y = property(lambda self: self._Y, doc="the training targets, as the network's output sees them")
-    X_test = property(lambda self: self._X_test, doc="the test samples (none when test_fraction is 0)")
-    labels_test = property(lambda self: self._labels_test)
-    Y_test = property(lambda self: self._Y_test)
-    history = property(lambda self: self._history, doc="per-record loss, accuracy, test loss (val_loss), updates")
-    grad_norm_history = property(lambda self: self._grad_norm_history, doc="{l: ||dC/dW^l||} at every record")
-    epochs = property(lambda self: self._epochs, doc="epochs trained")
-    updates = property(lambda self: self._updates, doc="weight updates made")
-    diverged = property(lambda self: self._diverged, doc="True once training diverged (see the module's rule)")
-    message = property(lambda self: self._message, doc="one line on the last thing that happened")
-    running = property(lambda self: self._running, doc="True while run() trains")
-
     # ------------------------------------------------------------ set-up
     def new_network(self):
         """Fresh data and a freshly initialized network (same seed, same start)."""
@@ -567,3 +549,28 @@ class Playground:
             f" lr={s['lr']:g}, mode={s['mode']!r}, epochs={self._epochs}, updates={self._updates},"
             f" loss_value={self.loss_value:.4g})"
         )
+
+
+# Read-only views of the state (each reads the private attribute of the same name with a "_"):
+# a learner reads them; only the Playground's own methods change them.
+READ_ONLY = {
+    "lock": "the lock held while the state changes",
+    "net": "the network being trained",
+    "data": "the whole data set (training and test samples)",
+    "X": "the training samples, one per row",
+    "labels": "the training samples' class labels",
+    "Y": "the training targets, as the network's output sees them",
+    "X_test": "the test samples (none when test_fraction is 0)",
+    "labels_test": "the test samples' class labels",
+    "Y_test": "the test targets",
+    "history": "per-record loss, accuracy, test loss (val_loss) and updates",
+    "grad_norm_history": "{l: ||dC/dW^l||} at every record",
+    "epochs": "epochs trained",
+    "updates": "weight updates made",
+    "diverged": "True once training diverged (see the module's rule)",
+    "message": "one line on the last thing that happened",
+    "running": "True while run() trains",
+}
+for _name, _doc in READ_ONLY.items():
+    setattr(Playground, _name, property(lambda self, _private="_" + _name: getattr(self, _private), doc=_doc))
+del _name, _doc

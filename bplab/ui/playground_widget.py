@@ -151,6 +151,12 @@ class TrainingPlayground(widgets.VBox):
         def row(name):
             return widgets.HBox([self.controls[name], self.messages[name]])
 
+        # A slider's readout is an editable box in ipywidgets 8 that silently rounds what is typed into it
+        # ("2.9" -> 2): here it only shows the value; the slider is moved by dragging or the arrow keys.
+        readonly = widgets.HTML(
+            "<style>.bplab-playground .widget-readout {pointer-events: none; -webkit-user-modify: read-only;"
+            " user-modify: read-only;}</style>"
+        )
         limits = widgets.HTML(
             f"<span style='font-size:13px;color:#555'>Limits: at most {MAX_HIDDEN_LAYERS} hidden layers of at most"
             f" {MAX_NEURONS} neurons; {10}-{MAX_SAMPLES} samples. A change above builds a new network;"
@@ -169,7 +175,7 @@ class TrainingPlayground(widgets.VBox):
             layout=wrap,
         )
         super().__init__(
-            [data_col, limits, train_col, buttons, widgets.HBox([self.progress, self.status], layout=wrap),
+            [readonly, data_col, limits, train_col, buttons, widgets.HBox([self.progress, self.status], layout=wrap),
              self._errors.output, self.network, charts],
             layout=widgets.Layout(max_width="100%"),
         )  # fmt: skip
