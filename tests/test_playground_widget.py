@@ -95,6 +95,20 @@ def test_css_classes_are_unique(playground):
     assert len(seen) > 30
 
 
+def test_bad_widget_arguments_are_explained():
+    for kwargs, error, words in [
+        (dict(speed=3), ValueError, "speed (epochs per frame) must be one of 1, 2, 5, 10, 20, 50, got 3"),
+        (dict(fps=0), ValueError, "fps (frames per second) must be a finite number > 0, got 0.0"),
+        (dict(epochs=2.9), TypeError, "epochs must be a whole number, got 2.9"),
+        (dict(epochs=10**6), ValueError, "epochs must be at most 100000"),
+        (dict(background="yes"), TypeError, "background must be True or False"),
+        (dict(hidden=[0]), ValueError, "hidden[0]"),
+    ]:
+        with pytest.raises(error) as info:
+            TrainingPlayground(**kwargs)
+        assert words in str(info.value)
+
+
 def test_buttons_and_an_animated_run(playground):
     w = playground
     pg = w.state

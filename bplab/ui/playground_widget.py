@@ -26,6 +26,7 @@ from html import escape
 
 import ipywidgets as widgets
 
+from ..errors import _show, flag, positive_int, positive_number
 from ..losses import LOSS_NAMES
 from ..training import MODES
 from . import playground_view as view
@@ -68,8 +69,13 @@ class TrainingPlayground(widgets.VBox):
 
     def __init__(self, background=True, speed=5, fps=20, epochs=300, **settings):
         self.state = Playground(**settings)
-        self.background = background
-        self.fps = fps
+        self.background = flag(background, "background")
+        if speed not in SPEEDS or isinstance(speed, bool):
+            raise ValueError(f"speed (epochs per frame) must be one of {', '.join(map(str, SPEEDS))}, got {_show(speed)}.")
+        self.fps = positive_number(fps, "fps (frames per second)")
+        epochs = positive_int(epochs, "epochs")
+        if epochs > MAX_EPOCHS:
+            raise ValueError(f"epochs must be at most {MAX_EPOCHS}, got {epochs}.")
         self._thread = None
         self._halt_event = threading.Event()
         self._syncing = False
