@@ -160,6 +160,17 @@ def test_settings_from_the_controls(playground):
     assert not w.errors and not any(m.value for m in w.messages.values())
 
 
+def test_show_the_test_samples_on_demand():
+    w = TrainingPlayground(background=False, dataset="moons", n=100, test_fraction=0.2)
+    assert w.output_map.value.count("bplab-test-sample") == 0 and "test sample" not in w.legend.value
+    w.show_test.value = True
+    assert w.output_map.value.count("bplab-test-sample") == 20 and "a test sample" in w.legend.value
+    w.controls["test_fraction"].value = 0.5
+    assert w.output_map.value.count("bplab-test-sample") == 50  # the new split is drawn, not a cached one
+    w.show_test.value = False
+    assert w.output_map.value.count("bplab-test-sample") == 0
+
+
 @pytest.mark.parametrize(
     "name, typed, shown, words",
     [
