@@ -403,8 +403,8 @@ def test_every_hidden_neuron_has_a_map_of_its_output():
     (mosaic,) = images_in(svg)
     x1, x2, points = view.plane(pg)
     a = pg.net.forward(points).a
-    k = len(range(0, len(x1), len(x1) // 20))
-    small = np.arange(0, len(x1), len(x1) // 20)
+    k = 20  # pixels per side of a map at the default tile size
+    small = np.linspace(0, len(x1) - 1, k).round().astype(int)
     for l, j in [(1, 0), (1, 4), (2, 2)]:  # neuron j + 1 of layer l is the tile in row l, column j
         tile = mosaic[l * k : (l + 1) * k, j * k : (j + 1) * k, :3]
         values = a[l][:, j].reshape(len(x2), len(x1))[small][:, small]

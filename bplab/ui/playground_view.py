@@ -41,6 +41,7 @@ LAYER_COLOURS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 MAP_PIXELS = 300  # the output map's side on screen
+MAX_EDGES = 200  # edges drawn per layer (the strongest): beyond that, lines only hide each other
 GRID = 60  # grid points per side where the network is evaluated
 
 
@@ -244,8 +245,8 @@ def network_view(pg, trace=None, tile=None, height=300):
     top, left = 34, 20
     height = top + widest * (tile + gap) + 10
     width = left * 2 + (len(sizes) - 1) * col_gap + tile + 60
-    small = np.arange(0, len(x1), max(1, len(x1) // 20))  # every 3rd grid point: 20 x 20 per map
-    k = len(small)
+    k = min(20, tile)  # pixels per side of a map: 20, or fewer for tiles smaller than that on screen
+    small = np.linspace(0, len(x1) - 1, k).round().astype(int)  # the grid points each map shows
     mosaic = np.empty((k * len(sizes), k * widest, 4), dtype=np.uint8)  # row l, column j: neuron j of layer l
     mosaic[..., 3] = 255
     centres = []
@@ -263,21 +264,25 @@ def network_view(pg, trace=None, tile=None, height=300):
     parts = [
         f"<svg class='bplab-network' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' {FONT}>",
     ]
-    # edges first, under the maps; thickness by |w| over the largest |w| of the network
+    # edges first, under the maps: blue positive, orange negative, thicker and darker for larger |w| (over the
+    # largest |w| of the network, in 5 steps); one SVG path per colour and step keeps the markup small
     weights = [np.asarray(net.weights[l]) for l in range(1, net.L + 1)]
     biggest = max((float(np.abs(W).max()) for W in weights if W.size), default=1.0) or 1.0
+    paths = {}
     for l, W in enumerate(weights, start=1):
-        strongest = np.argsort(np.abs(W), axis=None)[::-1][:400]  # at most 400 edges per layer
-        for flat in strongest:
-            j, i = np.unravel_index(flat, W.shape)
-            w = W[j, i]
-            (xa, ya), (xb, yb) = centres[l - 1][i], centres[l][j]
-            frac = min(abs(w) / biggest, 1.0)
-            colour = POSITIVE_HEX if w >= 0 else NEGATIVE_HEX
-            parts.append(
-                f"<line x1='{xa + tile}' y1='{ya + tile / 2:.1f}' x2='{xb}' y2='{yb + tile / 2:.1f}' stroke='{colour}'"
-                f" stroke-width='{0.5 + 3.5 * frac:.2f}' stroke-opacity='{0.25 + 0.6 * frac:.2f}'/>"
-            )
+        strongest = np.argsort(np.abs(W), axis=None)[::-1][:MAX_EDGES]  # the strongest edges of each layer
+        js, iis = np.unravel_index(strongest, W.shape)
+        w = W[js, iis]
+        steps = np.minimum((np.abs(w) / biggest * 5).astype(int), 4)
+        start, end = np.array(centres[l - 1], dtype=float)[iis], np.array(centres[l], dtype=float)[js]
+        for (xa, ya), (xb, yb), step, positive in zip(start, end, steps, w >= 0):
+            paths.setdefault((bool(positive), int(step)), []).append(f"M{xa + tile:g} {ya + tile / 2:g}L{xb:g} {yb + tile / 2:g}")
+    for (positive, step), segments in sorted(paths.items()):
+        f = (step + 0.5) / 5
+        parts.append(
+            f"<path class='bplab-edges' d='{''.join(segments)}' fill='none' stroke='{POSITIVE_HEX if positive else NEGATIVE_HEX}'"
+            f" stroke-width='{0.5 + 3.5 * f:.1f}' stroke-opacity='{0.25 + 0.6 * f:.2f}'/>"
+        )
     ident = f"bplab-maps-{next(_ids)}"  # unique in the page: several playgrounds may be shown
     parts.append(
         f"<defs><image id='{ident}' width='{mosaic.shape[1]}' height='{mosaic.shape[0]}' href='{png_data_uri(mosaic)}'/></defs>"
