@@ -413,6 +413,28 @@ def test_every_hidden_neuron_has_a_map_of_its_output():
     assert images_in(view.network_view(pg))[0].tolist() != mosaic.tolist()  # the maps follow the training
 
 
+def test_edges_follow_the_weights():
+    """Blue for a positive weight, orange for a negative one, thicker for a larger |w| (in 5 steps of the largest)."""
+    pg = Playground("xor", hidden=[2], n=40)
+    pg.net.weights[1][...] = [[3.0, -0.03], [0.3, -3.0]]
+    svg = view.network_view(pg, tile=30)
+    edges = {}
+    for d, colour, width in re.findall(r"<path class='bplab-edges' d='([^']+)' fill='none' stroke='(#[0-9a-f]+)' stroke-width='([0-9.]+)'", svg):
+        for x1, y1, x2, y2 in re.findall(r"M([\d.]+) ([\d.]+)L([\d.]+) ([\d.]+)", d):
+            if float(x1) == 20 + 30:  # from the inputs' column (left 20, tile 30) into layer 1
+                edges[(float(y2), float(y1))] = (colour, float(width))
+    rows_in = sorted({y for _, y in edges})
+    rows_out = sorted({y for y, _ in edges})
+    drawn = {(rows_out.index(yo), rows_in.index(yi)): style for (yo, yi), style in edges.items()}  # (j, i) -> style
+    strong, weak = pytest.approx(0.5 + 3.5 * 0.9, abs=0.051), pytest.approx(0.5 + 3.5 * 0.1, abs=0.051)  # written with 1 decimal
+    assert drawn == {
+        (0, 0): (view.POSITIVE_HEX, strong),  # W[0, 0] = 3
+        (1, 1): (view.NEGATIVE_HEX, strong),  # W[1, 1] = -3
+        (1, 0): (view.POSITIVE_HEX, weak),  # W[1, 0] = 0.3: a tenth of the largest, the first step
+        (0, 1): (view.NEGATIVE_HEX, weak),  # W[0, 1] = -0.03
+    }
+
+
 def test_png_bytes_round_trip():
     rgba = np.random.default_rng(0).integers(0, 256, size=(7, 5, 4), dtype=np.uint8)
     np.testing.assert_array_equal(decode_png(view.png_bytes(rgba)), rgba)
