@@ -354,7 +354,7 @@ def test_svg_draws_every_node_and_edge_with_its_grad():
     assert len(grads) == len(boxes)
     z11 = next(g for g in boxes if g.get("data-label") == "z^1_1")
     shown = next(t for t in z11.iter(f"{ns}text") if t.get("class") == "bplab-ggrad").text
-    assert shown == f"grad {graph.z[1][0].grad:.4g}".replace("-", "−")
+    assert shown == f"{graph.z[1][0].grad:.4g}".replace("-", "−")
     assert z11.find(f"{ns}rect").get("stroke") == "#d48806"  # highlighted
     assert "<title>" not in svg and "a 2-2-1 network" in svg
     assert "bplab-ggrad" not in graph_svg(graph.root, show_grad=False)
@@ -374,3 +374,29 @@ def test_layout_puts_every_node_right_of_its_inputs():
 def test_svg_refuses_what_is_not_a_value():
     with pytest.raises(TypeError, match="root must be a bplab.graph.Value"):
         graph_svg(3.0)
+
+
+# ---------------------------------------------------------------------------- the notebook's checks
+def _notebook_cells():
+    """The code cells of notebook 07's source, in order."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "notebooks/source/07-computational-graph.md").read_text()
+    return [re.sub(r"^:tags:.*\n", "", c) for c in re.findall(r"```\{code-cell\}\n(.*?)```", text, flags=re.S)]
+
+
+@pytest.mark.parametrize("right, wrong", [
+    ("G.W[2][k][j].data * G.z[2][k].grad", "G.W[2][j][k].data * G.z[2][k].grad"),  # BP2 without the transpose
+    ("G.a[l - 1][k].data * G.z[l][j].grad", "G.a[l][j].data * G.z[l][j].grad"),    # BP4 with the wrong activation
+    ("a_node.grad * a_node.local_grads[0]", "a_node.grad"),                        # BP1 without f'
+])
+def test_a_check_cell_of_the_notebook_raises_on_a_wrong_formula(right, wrong, capsys):
+    cells = _notebook_cells()
+    target = next(i for i, c in enumerate(cells) if right in c)
+    namespace = {}
+    for cell in cells[:target]:
+        exec(cell, namespace)
+    exec(cells[target], dict(namespace))  # as written: passes
+    with pytest.raises(AssertionError):
+        exec(cells[target].replace(right, wrong), dict(namespace))

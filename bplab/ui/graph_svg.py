@@ -7,7 +7,8 @@ Columns run left to right in the order things are computed: a node made by an op
 one column right of its latest input, and an input (a number nobody computed: x, a weight, a
 constant) stands just left of the first node that uses it. Each box shows the node's label, its
 value and, once ``backward()`` has run, its grad (blue when positive, red when negative). The
-operation that made a node is the small circle on the box's left, where its input edges arrive.
+operation that made a node is the small circle on the box's left, where its input edges arrive. A
+legend above the graph says so.
 With ``local=True`` each edge carries its local derivative (局部梯度) d(output)/d(input).
 
 Labels written like ``z^2_1`` are drawn with a superscript 2 and a subscript 1. Everything drawn
@@ -20,9 +21,9 @@ from html import escape
 
 from ..errors import _show
 
-BOX_W, BOX_H = 90, 46
+BOX_W, BOX_H = 76, 46
 OP_R = 12  # the operation's circle, centred on the box's left edge
-GAP, LOCAL_GAP = 18, 46  # between a box and the next column's circle (wider when edges are labelled)
+GAP, LOCAL_GAP = 14, 56  # between a box and the next column's circle (wider when edges are labelled)
 ROW_GAP = 58
 MARGIN = 10
 POSITIVE, NEGATIVE = "#2b6cb0", "#c0392b"
@@ -91,21 +92,39 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
     step = BOX_W + OP_R + (LOCAL_GAP if local else GAP)  # from one column's left edge to the next one's
     lit = {id(n) for n in highlight}
     width = 2 * MARGIN + (ncols - 1) * step + BOX_W + OP_R
-    top = MARGIN + (24 if title else 0)
+    items = ["box: name, value" + (", gradient (blue > 0, red < 0)" if show_grad else ""), "circle: the operation"]
+    if local:
+        items.append("edge: the local gradient")
+    legend = [items[0]]  # as few lines as the width allows (about 5.5 px per character)
+    for item in items[1:]:
+        if (len(legend[-1]) + 3 + len(item)) * 5.5 < width - 2 * MARGIN:
+            legend[-1] += " · " + item
+        else:
+            legend.append(item)
+    top = MARGIN + (24 if title else 0) + 13 * len(legend) + 4  # the title, then the legend
     height = top + MARGIN + (nrows - 1) * ROW_GAP + BOX_H
     pos = {k: (MARGIN + OP_R + c * step, top + r * ROW_GAP) for k, (c, r) in place.items()}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bplab-graph" width="{width:.0f}" height="{height:.0f}"'
-        f' viewBox="0 0 {width:.0f} {height:.0f}" style="max-width:100%;height:auto" font-family="sans-serif"'
-        ' font-size="11">'
+        # shrinks to fit a narrow page, but never below 3/4 of its size (then the page scrolls sideways)
+        f' viewBox="0 0 {width:.0f} {height:.0f}" style="max-width:100%;min-width:{0.75 * width:.0f}px;height:auto"'
+        ' font-family="sans-serif" font-size="11">'
     ]
     if title:
         out.append(f'<text x="{MARGIN}" y="{MARGIN + 12}" font-size="13" font-weight="bold">{escape(title)}</text>')
+    for i, line in enumerate(legend):
+        y = top - 8 - 13 * (len(legend) - 1 - i)
+        out.append(f'<text class="bplab-glegend" x="{MARGIN}" y="{y}" font-size="10" fill="#555">{escape(line)}</text>')
+    labels = []
     for node in order:  # edges first, so the boxes sit on top
         x1, y1 = pos[id(node)]
-        for inp, g in zip(node.inputs, node.local_grads):
+        tx, ty = x1 - OP_R, y1 + BOX_H / 2
+        # the local derivatives stand in a column just left of the operation's circle, top to
+        # bottom in the order their edges arrive from, so each sits beside its own edge
+        arriving = sorted(zip(node.inputs, node.local_grads), key=lambda pair: pos[id(pair[0])][1])
+        for i, (inp, g) in enumerate(arriving):
             x0, y0 = pos[id(inp)]
-            sx, sy, tx, ty = x0 + BOX_W, y0 + BOX_H / 2, x1 - OP_R, y1 + BOX_H / 2
+            sx, sy = x0 + BOX_W, y0 + BOX_H / 2
             mid = (sx + tx) / 2
             out.append(
                 f'<path class="bplab-gedge" data-from="{escape(inp.label)}" data-to="{escape(node.label)}"'
@@ -113,11 +132,12 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
                 ' fill="none" stroke="#888" stroke-width="1.1"/>'
             )
             if local:
-                lx, ly = (sx + tx) / 2, (sy + ty) / 2
-                out.append(
-                    f'<text class="bplab-glocal" x="{lx:.1f}" y="{ly - 3:.1f}" text-anchor="middle" font-size="9"'
-                    f' fill="#7a5a00">{_number(g)}</text>'
+                ly = ty + (i - (len(arriving) - 1) / 2) * 12 + (3 if len(arriving) > 1 else -4)
+                labels.append(
+                    f'<text class="bplab-glocal" x="{tx - 6:.1f}" y="{ly:.1f}" text-anchor="end" font-size="9"'
+                    f' fill="#7a5a00" stroke="#ffffff" stroke-width="3" paint-order="stroke">{_number(g)}</text>'
                 )
+    out.extend(labels)  # above every edge, below the boxes
     for node in order:
         x, y = pos[id(node)]
         on = id(node) in lit
@@ -137,12 +157,12 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
                 f' font-size="{size}">{escape(symbol)}</text>'
             )
         if node.label:
-            out.append(f'<text x="{x + OP_R + 4:.1f}" y="{y + 13:.1f}" font-weight="bold">{_label_markup(node.label)}</text>')
-        out.append(f'<text class="bplab-gdata" x="{x + OP_R + 4:.1f}" y="{y + 27:.1f}">{_number(node.data)}</text>')
+            out.append(f'<text x="{x + OP_R + 3:.1f}" y="{y + 13:.1f}" font-weight="bold">{_label_markup(node.label)}</text>')
+        out.append(f'<text class="bplab-gdata" x="{x + OP_R + 3:.1f}" y="{y + 27:.1f}">{_number(node.data)}</text>')
         if show_grad:
             color = POSITIVE if node.grad > 0 else NEGATIVE if node.grad < 0 else "#666"
             out.append(
-                f'<text class="bplab-ggrad" x="{x + OP_R + 4:.1f}" y="{y + 40:.1f}" fill="{color}">grad {_number(node.grad)}</text>'
+                f'<text class="bplab-ggrad" x="{x + OP_R + 3:.1f}" y="{y + 40:.1f}" fill="{color}">{_number(node.grad)}</text>'
             )
         out.append("</g>")
     out.append("</svg>")
