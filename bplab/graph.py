@@ -82,7 +82,7 @@ class Value:
         name = f"{self.label!r}, " if self.label else ""
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
 
-    # ------------------------------------------------------------------ two inputs
+    # ------------------------------------------------------------------ arithmetic
     # Each operation: the forward rule, then the local derivative of the output with respect to
     # each input, side by side.
 
@@ -130,7 +130,7 @@ class Value:
         # out = x^p;   d out/dx = p x^(p-1)
         return Value(x**p, inputs=(self,), local_grads=(p * x ** (p - 1),), op=f"**{p:g}")
 
-    # reflected and one-input forms, all built from the operations above
+    # a plain number on the left (2 + v, 1 - v, 2 * v, 1 / v) becomes a constant node first
     def __radd__(self, other):  # 2 + v
         return _as_value(other, "+") + self
 
@@ -298,8 +298,7 @@ class GraphGradients:
         self.z = Layers(z, 1, "z")
         self.a = Layers(a, 0, "a")
         self.loss = root.data
-        grads = lambda rows: np.array([[v.grad for v in row] for row in rows])  # noqa: E731
-        self.dW = Layers([grads(Wl) for Wl in W], 1, "dW")
+        self.dW = Layers([np.array([[w.grad for w in row] for row in Wl]) for Wl in W], 1, "dW")
         self.db = Layers([None if bl is None else np.array([v.grad for v in bl]) for bl in b], 1, "db")
         self.delta = Layers([np.array([v.grad for v in zl]) for zl in z], 1, "delta")
 
@@ -413,6 +412,12 @@ def compare_with_backprop(net, x, y, loss="half_sse", backward=None, rtol=1e-7, 
     AssertionError naming the first layer and quantity that differ; returns ``(graph, grads)``.
     """
     graph = network_gradients(net, x, y, loss)
+    if net.dtype != np.float64:
+        raise ValueError(
+            f"compare_with_backprop needs a float64 network, got dtype {net.dtype.name}: the graph computes in"
+            " Python floats (float64), so a float32 backward pass would differ by rounding alone."
+            " Rebuild the network with dtype='float64'."
+        )
     if backward is None:
         grads = net.backward(net.forward(x), y, loss)
     else:

@@ -333,6 +333,21 @@ def test_network_gradients_bad_input(args, error, words):
         assert word in str(info.value)
 
 
+def test_the_check_refuses_a_float32_network():
+    net = bplab.Network([2, 3, 1], seed=0, dtype="float32")
+    with pytest.raises(ValueError, match="float64 network, got dtype float32"):
+        compare_with_backprop(net, [0.1, 0.2], [1.0])
+
+
+def test_the_module_docstring_example_runs():
+    import doctest
+
+    import bplab.graph
+
+    result = doctest.testmod(bplab.graph)
+    assert result.attempted >= 3 and result.failed == 0
+
+
 def test_class_label_out_of_range():
     net = bplab.Network([2, 3], activations="softmax", seed=0)
     with pytest.raises(ValueError, match="0..2.*got 5"):
