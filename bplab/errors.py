@@ -134,7 +134,7 @@ def positive_number(value, name: str, allow_zero: bool = False) -> float:
     """A finite real number > 0 (or >= 0 when ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {_show(value)}.")
-    value = float(value)
+    value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0, which numpy's samplers would refuse
     rule = ">= 0" if allow_zero else "> 0"
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a finite number {rule}, got {value!r}.")
