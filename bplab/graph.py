@@ -49,7 +49,10 @@ def _number(value, name):
     """A finite Python float, or a sentence saying what was wrong."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number such as 2.0, got {_show(value)}.")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got {_show(value)}, too large for a float.") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}.")
     return value
@@ -127,8 +130,11 @@ class Value:
             raise ValueError(f"x ** {p:g} at x = 0: its derivative {p:g} x^{p - 1:g} is infinite there.")
         if x < 0 and not p.is_integer():
             raise ValueError(f"x ** {p:g} needs x >= 0 for a non-whole exponent (else it is complex), got x = {x:g}.")
-        # out = x^p;   d out/dx = p x^(p-1)
-        return Value(x**p, inputs=(self,), local_grads=(p * x ** (p - 1),), op=f"**{p:g}")
+        try:
+            # out = x^p;   d out/dx = p x^(p-1)
+            return Value(x**p, inputs=(self,), local_grads=(p * x ** (p - 1),), op=f"**{p:g}")
+        except OverflowError:
+            raise OverflowError(f"x ** {p:g} overflows a float at x = {x:g}.") from None
 
     # a plain number on the left (2 + v, 1 - v, 2 * v, 1 / v) becomes a constant node first
     def __radd__(self, other):  # 2 + v

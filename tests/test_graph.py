@@ -174,6 +174,8 @@ def test_a_deep_chain_needs_no_recursion():
     (lambda: Value(0.0) ** -1, ValueError, ["x = 0", "infinite"]),
     (lambda: Value(800.0).exp(), OverflowError, ["exp", "800"]),
     (lambda: total([]), ValueError, ["at least one"]),
+    (lambda: Value(1.5) ** 1e40, OverflowError, ["overflows", "1.5"]),
+    (lambda: Value(10**400), ValueError, ["finite", "too large"]),
     (lambda: Value(1.0).backward(accumulate="no"), TypeError, ["accumulate", "'no'"]),
     (lambda: nodes(3.0), TypeError, ["root", "3.0"]),
     (lambda: numeric_gradient(lambda x: x, 1.0, h=0), ValueError, ["h", "> 0"]),
@@ -415,3 +417,35 @@ def test_a_check_cell_of_the_notebook_raises_on_a_wrong_formula(right, wrong, ca
     exec(cells[target], dict(namespace))  # as written: passes
     with pytest.raises(AssertionError):
         exec(cells[target].replace(right, wrong), dict(namespace))
+
+
+# ---------------------------------------------------------------------------- junk in, a sentence out
+from test_robust_library_errors import _raised_by_bplab, junk  # noqa: E402  (the suite's own junk)
+
+NET = bplab.Network([2, 3, 2], seed=0)
+GRAPH_PUBLIC = {
+    "Value(data)": lambda j: Value(j),
+    "Value ** p": lambda j: Value(1.5) ** j,
+    "Value + other": lambda j: Value(1.5) + j,
+    "other * Value": lambda j: j * Value(1.5),
+    "Value / other": lambda j: Value(1.5) / j,
+    "total(values)": lambda j: total(j),
+    "maximum(y)": lambda j: maximum(Value(1.0), j),
+    "backward(accumulate)": lambda j: Value(1.0).backward(accumulate=j),
+    "numeric_gradient(h)": lambda j: numeric_gradient(lambda v: v * v, 1.0, h=j),
+    "network_gradients(x)": lambda j: network_gradients(NET, j, [1.0, 0.0]),
+    "network_gradients(y)": lambda j: network_gradients(NET, [0.1, 0.2], j),
+    "network_gradients(loss)": lambda j: network_gradients(NET, [0.1, 0.2], [1.0, 0.0], loss=j),
+    "network_gradients(net)": lambda j: network_gradients(j, [0.1, 0.2], [1.0, 0.0]),
+    "graph_svg(root)": lambda j: graph_svg(j),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_PUBLIC))
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(value=junk)
+def test_no_library_exception_escapes_the_graph_on_junk(name, value):
+    try:
+        GRAPH_PUBLIC[name](value)
+    except (TypeError, ValueError, OverflowError, ZeroDivisionError) as exc:
+        assert _raised_by_bplab(exc), f"{name}({value!r}) let a library error escape: {exc!r}"
