@@ -74,7 +74,7 @@ def test_every_control_has_its_css_class(playground):
         (w.stop_button, "bplab-stop"), (w.reset_button, "bplab-reset"), (w.progress, "bplab-progress"),
         (w.n_epochs, "bplab-epochs"), (w.speed, "bplab-speed"), (w.show_test, "bplab-show-test"),
         (w.status, "bplab-status"), (w.network, "bplab-network-view"), (w.output_map, "bplab-output-view"),
-        (w.loss_chart, "bplab-loss-view"), (w.gradient_chart, "bplab-gradients-view"),
+        (w.loss_chart, "bplab-loss-view"), (w.gradient_chart, "bplab-gradients-view"), (w.plot, "bplab-plot"),
     ]:  # fmt: skip
         assert has_class(widget, cls), cls
 

@@ -176,13 +176,17 @@ class TrainingPlayground(widgets.VBox):
         )
         wrap = widgets.Layout(flex_flow="row wrap", align_items="flex-start")
         buttons = widgets.HBox([self.reset_button, self.step_button, self.epoch_button, self.run_button, self.stop_button], layout=wrap)
-        charts = widgets.HBox(
-            [widgets.VBox([self.output_map, self.legend], layout=widgets.Layout(width="360px")), self.loss_chart, widgets.VBox([self.gradient_chart, self.gradient_notes])],
-            layout=wrap,
-        )
+        self.plot = _classed(
+            widgets.HBox(
+                [widgets.VBox([self.output_map, self.legend], layout=widgets.Layout(width="360px")), self.loss_chart,
+                 widgets.VBox([self.gradient_chart, self.gradient_notes])],
+                layout=wrap,
+            ),
+            "bplab-plot",  # the class of the earlier single plot image: the charts, together
+        )  # fmt: skip
         super().__init__(
             [readonly, data_col, limits, train_col, buttons, widgets.HBox([self.progress, self.status], layout=wrap),
-             self._errors.output, self.network, charts],
+             self._errors.output, self.network, self.plot],
             layout=widgets.Layout(max_width="100%"),
         )  # fmt: skip
         self.add_class("bplab-playground")
