@@ -371,3 +371,19 @@ def test_an_interrupt_in_a_step_or_its_record_is_undone(monkeypatch):
         pg.epoch()
     monkeypatch.undo()
     assert_same(pg, before)
+
+
+def test_an_interrupt_while_rebuilding_keeps_the_old_network(monkeypatch):
+    pg = small(hidden=[3])
+    pg.epoch()
+    before, net, settings = snapshot(pg), pg.net, pg.settings
+
+    def interrupted(self, step_loss):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Playground, "_record", interrupted)  # the new network is built, its first record is not
+    with pytest.raises(KeyboardInterrupt):
+        pg.configure(hidden=[5, 5], lr=0.3)
+    monkeypatch.undo()
+    assert pg.net is net and pg.settings == settings
+    assert_same(pg, before)

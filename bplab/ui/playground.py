@@ -243,14 +243,16 @@ class Playground:
             changed = {k: v for k, v in checked.items() if self._settings.get(k, object()) != v}
             rebuild = not self._settings or any(k in self.NETWORK_SETTINGS for k in changed)
             old = dict(self._settings)
-            self._settings.update(checked)
+            saved = dict(self.__dict__)  # a rebuild rebinds attributes, never mutates them: this undoes it
+            self._settings = {**old, **checked}
             try:
                 if rebuild:
                     self.new_network()
                 else:
                     self._history.mode, self._history.lr = self.mode, self.lr
-            except BaseException:
-                self._settings = old
+            except BaseException:  # an interrupt too: the old network and settings, whole
+                self.__dict__.clear()
+                self.__dict__.update(saved)
                 raise
         if changed and old:
             self._tell(changed)
