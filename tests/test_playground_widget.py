@@ -400,17 +400,20 @@ def test_every_hidden_neuron_has_a_map_of_its_output():
     pg.run(5)
     svg = view.network_view(pg)
     assert len(re.findall(r"class='bplab-neuron'", svg)) == sum(pg.net.sizes)
-    (mosaic,) = images_in(svg)
+    columns = images_in(svg)  # one image per layer: its maps stacked, with transparent rows between them
+    assert len(columns) == len(pg.net.sizes)
     x1, x2, points = view.plane(pg)
     a = pg.net.forward(points).a
     k = 20  # pixels per side of a map at the default tile size
     small = np.linspace(0, len(x1) - 1, k).round().astype(int)
-    for l, j in [(1, 0), (1, 4), (2, 2)]:  # neuron j + 1 of layer l is the tile in row l, column j
-        tile = mosaic[l * k : (l + 1) * k, j * k : (j + 1) * k, :3]
+    gap = (len(columns[1]) - 5 * k) // 4
+    assert gap >= 1 and (columns[1][k : k + gap, :, 3] == 0).all()
+    for l, j in [(1, 0), (1, 4), (2, 2)]:  # neuron j + 1 of layer l is the (j + 1)-th map of column l
+        tile = columns[l][j * (k + gap) : j * (k + gap) + k, :, :3]
         values = a[l][:, j].reshape(len(x2), len(x1))[small][:, small]
         np.testing.assert_allclose(tile, view.signed_rgb(values), atol=1)
     pg.epoch()
-    assert images_in(view.network_view(pg))[0].tolist() != mosaic.tolist()  # the maps follow the training
+    assert images_in(view.network_view(pg))[1].tolist() != columns[1].tolist()  # the maps follow the training
 
 
 def test_edges_follow_the_weights():

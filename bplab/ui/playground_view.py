@@ -228,39 +228,39 @@ def neuron_scale(trace, l, activation_names):
     return a / np.where(top > 0, top, 1)
 
 
-_ids = iter(range(1, 10**12))
-
-
 def network_view(pg, trace=None, tile=None, height=300):
     """The network drawn as TensorFlow Playground does: every neuron a small map of its output
     a^l_j over the input plane (inputs first: x1 and x2 themselves), columns per layer, joined
-    by the weights. Returns an SVG string; all the maps are tiles of one small PNG."""
+    by the weights. Returns an SVG string; each layer's maps are one small PNG, a column of tiles."""
     x1, x2, trace = grid_trace(pg) if trace is None else trace
     net = pg.net
     sizes = net.sizes
     widest = max(sizes)
     tile = tile or int(max(10, min(40, (height - 40) // widest - 6)))
-    gap = max(4, tile // 5)
+    k = min(20, tile)  # pixels per side of a map: 20, or fewer for tiles smaller than that on screen
+    gap_px = max(1, round(tile / 5 * k / tile))  # transparent pixel rows between two maps of a column
+    gap = gap_px * tile / k  # the same gap on screen
     col_gap = max(110, 3 * tile)
     top, left = 34, 20
-    height = top + widest * (tile + gap) + 10
+    height = int(top + widest * (tile + gap) + 10)
     width = left * 2 + (len(sizes) - 1) * col_gap + tile + 60
-    k = min(20, tile)  # pixels per side of a map: 20, or fewer for tiles smaller than that on screen
     small = np.linspace(0, len(x1) - 1, k).round().astype(int)  # the grid points each map shows
-    mosaic = np.empty((k * len(sizes), k * widest, 4), dtype=np.uint8)  # row l, column j: neuron j of layer l
-    mosaic[..., 3] = 255
-    centres = []
+    columns, corners = [], []  # per layer: (x, y, height on screen, PNG) and every neuron's top-left corner
     for l, n in enumerate(sizes):
         if l == 0:
             values = np.asarray(trace.a[0], dtype=float)
             scaled = values / np.maximum(np.abs(values).max(axis=0), 1e-12)
         else:
             scaled = neuron_scale(trace, l, net.layer_activation(l).names)
-        grid = scaled.reshape(len(x2), len(x1), n)[small][:, small]
-        mosaic[l * k : (l + 1) * k, : n * k, :3] = signed_rgb(grid).transpose(0, 2, 1, 3).reshape(k, n * k, 3)
+        grid = scaled.reshape(len(x2), len(x1), n)[small][:, small]  # (k, k, n)
+        column = np.zeros((n * (k + gap_px) - gap_px, k, 4), dtype=np.uint8)  # transparent between the maps
+        for j in range(n):
+            column[j * (k + gap_px) : j * (k + gap_px) + k, :, :3] = signed_rgb(grid[:, :, j])
+            column[j * (k + gap_px) : j * (k + gap_px) + k, :, 3] = 255
         x = left + l * col_gap
         y0 = top + (widest - n) * (tile + gap) / 2
-        centres.append([(x, int(round(y0 + j * (tile + gap)))) for j in range(n)])
+        columns.append((x, y0, column.shape[0] * tile / k, png_data_uri(column)))
+        corners.append([(x, y0 + j * (tile + gap)) for j in range(n)])
     parts = [
         f"<svg class='bplab-network' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' {FONT}>",
     ]
@@ -274,30 +274,27 @@ def network_view(pg, trace=None, tile=None, height=300):
         js, iis = np.unravel_index(strongest, W.shape)
         w = W[js, iis]
         steps = np.minimum((np.abs(w) / biggest * 5).astype(int), 4)
-        start, end = np.array(centres[l - 1], dtype=float)[iis], np.array(centres[l], dtype=float)[js]
+        start, end = np.array(corners[l - 1])[iis], np.array(corners[l])[js]
         for (xa, ya), (xb, yb), step, positive in zip(start, end, steps, w >= 0):
-            paths.setdefault((bool(positive), int(step)), []).append(f"M{xa + tile:g} {ya + tile / 2:g}L{xb:g} {yb + tile / 2:g}")
+            paths.setdefault((bool(positive), int(step)), []).append(
+                f"M{xa + tile:g} {ya + tile / 2:.1f}L{xb:g} {yb + tile / 2:.1f}"
+            )
     for (positive, step), segments in sorted(paths.items()):
         f = (step + 0.5) / 5
         parts.append(
             f"<path class='bplab-edges' d='{''.join(segments)}' fill='none' stroke='{POSITIVE_HEX if positive else NEGATIVE_HEX}'"
             f" stroke-width='{0.5 + 3.5 * f:.1f}' stroke-opacity='{0.25 + 0.6 * f:.2f}'/>"
         )
-    ident = f"bplab-maps-{next(_ids)}"  # unique in the page: several playgrounds may be shown
-    parts.append(
-        f"<defs><image id='{ident}' width='{mosaic.shape[1]}' height='{mosaic.shape[0]}' href='{png_data_uri(mosaic)}'/></defs>"
-    )
-    for l, col in enumerate(centres):
+    for l, ((x, y0, h, uri), corner) in enumerate(zip(columns, corners)):
         label = "input" if l == 0 else ("output" if l == net.L else f"layer {l}")
         act = "" if l == 0 else f" ({net.layer_activation(l).names[0]})"
-        parts.append(f"<text x='{col[0][0] + tile / 2}' y='14' text-anchor='middle'>{label}</text>")
-        parts.append(f"<text x='{col[0][0] + tile / 2}' y='27' text-anchor='middle' fill='#555'>{sizes[l]}{act}</text>")
-        for j, (x, y) in enumerate(col):
+        parts.append(f"<text x='{x + tile / 2}' y='14' text-anchor='middle'>{label}</text>")
+        parts.append(f"<text x='{x + tile / 2}' y='27' text-anchor='middle' fill='#555'>{sizes[l]}{act}</text>")
+        parts.append(f"<image x='{x}' y='{y0:.1f}' width='{tile}' height='{h:.1f}' preserveAspectRatio='none' href='{uri}'/>")
+        for j, (_, y) in enumerate(corner):
             name = ("x1", "x2")[j] if l == 0 else f"a{sup(l)} of neuron {j + 1}"
             parts.append(
-                f"<svg x='{x}' y='{y}' width='{tile}' height='{tile}' viewBox='{j * k} {l * k} {k} {k}'"
-                f" preserveAspectRatio='none'><use href='#{ident}'/></svg>"
-                f"<rect class='bplab-neuron' data-layer='{l}' data-neuron='{j + 1}' x='{x}' y='{y}' width='{tile}'"
+                f"<rect class='bplab-neuron' data-layer='{l}' data-neuron='{j + 1}' x='{x}' y='{y:.1f}' width='{tile}'"
                 f" height='{tile}' fill='none' stroke='#888'><title>{name}</title></rect>"
             )
     parts.append("</svg>")
