@@ -150,7 +150,7 @@ class TrainingPlayground(widgets.VBox):
         self.reset_button.on_click(guard(lambda _: self._action(self.new_network)))
         self.step_button.on_click(guard(lambda _: self._action(self.step)))
         self.epoch_button.on_click(guard(lambda _: self._action(self.epoch)))
-        self.run_button.on_click(guard(lambda _: self._action(self.run)))
+        self.run_button.on_click(guard(lambda _: self._action(self._run_clicked)))
         self.stop_button.on_click(guard(lambda _: self.stop()))
         self.state.observe(self._on_state_change)
 
@@ -282,6 +282,15 @@ class TrainingPlayground(widgets.VBox):
         finally:
             self._set_running(False)
             self.redraw()
+
+    def _run_clicked(self):
+        """Run, or a message beside the epochs box when its text is not a number of epochs (no traceback)."""
+        try:
+            parse_whole(self.n_epochs.value, "epochs", 1, MAX_EPOCHS)
+        except ValueError as exc:
+            self._complain("epochs", str(exc))
+            return
+        self.run()
 
     def _halt(self):
         if self.running:
