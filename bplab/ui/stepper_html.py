@@ -88,7 +88,11 @@ def legend_html(step, scales, edge_scale, digits=3):
         shown.setdefault(kinds[l], []).append(l)
     for kind, layers in shown.items():
         words, symbol = EDGE_MEANING[kind]
-        which = "all layers" if len(layers) == len(kinds) else "layers " + ", ".join(map(str, layers))
+        which = (
+            "all layers" if len(layers) == len(kinds)
+            else f"layer {layers[0]}" if len(layers) == 1
+            else "layers " + ", ".join(map(str, layers))
+        )  # fmt: skip
         rows.append(
             f"<div>{_swatch_line(POSITIVE, 3, 1)} positive {_swatch_line(NEGATIVE, 3, 1)} negative:"
             f" edges into {which} show {words}</div>"
