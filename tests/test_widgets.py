@@ -25,7 +25,7 @@ def trace_values(stepper):
 
 def assert_consistent(w):
     i = w.step_index
-    assert w.slider.value == i + 1 and w.play.value == i + 1  # the controls count from 1, like the status
+    assert w.step_menu.value == i + 1 and w.play.value == i + 1  # the controls count from 1, like the status
     assert w.status.value == f"<b>{w.state.status()}</b>"
     shown = w.displayed_values()
     assert shown == w.current.values()
@@ -53,7 +53,7 @@ def test_stepper_css_classes(stepper):
         (w.back_button, "bplab-back"),
         (w.reset_button, "bplab-reset"),
         (w.play, "bplab-play"),
-        (w.slider, "bplab-step-slider"),
+        (w.step_menu, "bplab-step-menu"),
         (w.status, "bplab-status"),
         (w.formula, "bplab-formula"),
         (w.values, "bplab-values"),
@@ -80,17 +80,17 @@ def test_next_through_every_phase_shows_the_trace(stepper):
         ("update", None),
     ]  # fmt: skip
     # a few values checked against a separately built network's trace
-    w.slider.value = 2
+    w.step_menu.value = 2
     v = w.displayed_values()
     assert v["z[1][1]"] == 5.0 and v["a[1][1]"] == t.a[1][0]
-    w.slider.value = 5
+    w.step_menu.value = 5
     assert w.displayed_values()["loss"] == g.loss
-    w.slider.value = 11
+    w.step_menu.value = 11
     assert w.displayed_values()["dW[1][1][2]"] == g.dW[1][0, 1]
     assert "Step 11 of 12 · backward · layer 1" in w.status.value
 
 
-def test_back_reset_play_and_slider(stepper):
+def test_back_reset_play_and_step_menu(stepper):
     w = stepper
     w.next_button.click()
     w.next_button.click()
@@ -101,16 +101,16 @@ def test_back_reset_play_and_slider(stepper):
     w.play.value = 4  # what the Play control does at each tick: step 4 of 12
     assert w.step_index == 3 and w.phase == "forward" and w.layer == 3
     assert_consistent(w)
-    w.slider.value = 8
+    w.step_menu.value = 8
     assert w.step_index == 7 and w.play.value == 8
     assert "<mi>δ</mi><mn" in w.formula.value and "<svg" in w.diagram.value
     # the Python API moves the controls as well
     w.next()
-    assert w.slider.value == 9
+    assert w.step_menu.value == 9
     w.back().back()
     assert w.play.value == 7
     w.reset()
-    assert w.slider.value == 1
+    assert w.step_menu.value == 1
 
 
 def test_random_sequence_of_actions_keeps_the_state_consistent():
@@ -119,7 +119,7 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
     rng = random.Random(2024)
     expected = 0
     for _ in range(500):
-        action = rng.choice(["next", "back", "reset", "slider", "play", "stop", "api_next", "api_back"])
+        action = rng.choice(["next", "back", "reset", "menu", "play", "stop", "api_next", "api_back"])
         if action == "next":
             w.next_button.click()
             expected = min(expected + 1, w.n_steps - 1)
@@ -129,9 +129,9 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
         elif action == "reset":
             w.reset_button.click()
             expected = 0
-        elif action == "slider":
+        elif action == "menu":
             expected = rng.randrange(w.n_steps)
-            w.slider.value = expected + 1
+            w.step_menu.value = expected + 1
         elif action == "play":  # a tick of the running Play control
             expected = rng.randrange(w.n_steps)
             w.play.set_state({"playing": True, "value": expected + 1})
@@ -144,12 +144,12 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
             w.back()
             expected = max(expected - 1, 0)
         assert w.step_index == expected
-        assert w.slider.value == w.play.value == expected + 1
+        assert w.step_menu.value == w.play.value == expected + 1
         assert w.displayed_values() == w.current.values()
         assert w.status.value == f"<b>{w.state.status()}</b>"
     assert not w.errors
     for i in range(w.n_steps):  # and every step still shows the package's values
-        w.slider.value = i + 1
+        w.step_menu.value = i + 1
         assert_consistent(w)
 
 
@@ -159,7 +159,7 @@ def test_stop_pauses_where_it_is(stepper):
     assert w.step_index == 5
     # the Play widget's stop button sends these two changes in one message, as the frontend does
     w.play.set_state({"playing": False, "value": w.play.min})
-    assert w.step_index == 5 and w.play.value == 6 and w.slider.value == 6
+    assert w.step_index == 5 and w.play.value == 6 and w.step_menu.value == 6
     assert w.state.status() == "Step 6 of 12 · backward · layer 3"
     assert_consistent(w)
     w.play.set_state({"playing": True, "value": 7})  # Play again continues from there

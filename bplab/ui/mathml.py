@@ -8,7 +8,8 @@ Anything else raises ValueError naming the command, so a formula can never be dr
 
 A formula line is cut where it may break: before each top-level ``=`` or ``\\leftarrow`` (so
 "symbols = numbers = result" can wrap into "symbols", "= numbers", "= result"), at a top-level
-``\\qquad``, and, inside such a piece, before a top-level ``+``, ``-`` or ``\\odot``. Each piece is
+``\\qquad``, and, inside such a piece, before a top-level ``+``, ``-`` or ``\\odot`` and between two
+matrices written side by side (a product). Each piece is
 its own ``<math>`` element in a wrapping flex box (see :func:`formula_lines`), so a line that does
 not fit wraps, left-aligned, instead of overflowing. Matrices and tall brackets are drawn with CSS
 borders (classes ``bplab-bmatrix``, ``bplab-paren``, ``bplab-brack``), which every current browser
@@ -33,6 +34,7 @@ IGNORED = ("textstyle", "displaystyle")
 # never nests smaller: the browser's own script scaling would make exponents unreadable in a hall.
 SCRIPT_STYLE = "font-size:max(0.75em,var(--bplab-min-font,12px))"
 
+WIDE_MATRIX = 5  # columns; a wider matrix gets the class bplab-wide (a smaller font, see the stylesheet)
 _TOKEN = re.compile(r"\\(?:text|operatorname)\{[^{}]*\}|\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|[A-Za-z]|\S")
 
 
@@ -179,7 +181,7 @@ class _Parser:
         raise ValueError(f"formula {self.tex!r}: unknown command \\{name}.")
 
     def matrix(self):
-        rows, cells, cell = [], [], []
+        rows, cells, cell, width = [], [], [], 0
         while True:
             t = self.peek()
             if t is None:
@@ -190,10 +192,11 @@ class _Parser:
                 cell = []
                 if t != "&":
                     rows.append(f"<mtr>{''.join(cells)}</mtr>")
-                    cells = []
+                    width, cells = max(width, len(cells)), []
                 if t == "\\end":
                     self.group_text()
-                    return f'<mtable class="bplab-bmatrix">{"".join(rows)}</mtable>'
+                    wide = " bplab-wide" if width > WIDE_MATRIX else ""  # drawn a little smaller
+                    return f'<mtable class="bplab-bmatrix{wide}">{"".join(rows)}</mtable>'
                 continue
             if t == "-" and self._unary(cell):
                 self.take()
@@ -236,7 +239,10 @@ def pieces(tex):
             piece.append(chunk)
             out.append(piece)
             piece, chunk = [], []
-        elif item in _SOFT_BREAK and chunk and not (k and items[k - 1] in _BREAK_BEFORE):
+        elif chunk and (
+            (item in _SOFT_BREAK and items[k - 1] not in _BREAK_BEFORE)
+            or (item.startswith("<mtable") and items[k - 1].startswith("<mtable"))  # a product of two matrices
+        ):
             piece.append(chunk)
             chunk = []
         chunk.append(item)

@@ -181,7 +181,8 @@ def stylesheet(scale):
     linear-gradient(currentColor, currentColor) top right / 0.35em 1.5px no-repeat,
     linear-gradient(currentColor, currentColor) bottom right / 0.35em 1.5px no-repeat;
 }}
-.bplab-stepper .bplab-bmatrix mtd {{ padding: 0.08em 0.35em; }}
+.bplab-stepper .bplab-bmatrix mtd {{ padding: 0.08em 0.3em; }}
+.bplab-stepper .bplab-bmatrix.bplab-wide {{ font-size: 0.8em; }}
 .bplab-stepper .bplab-paren {{
   border-left: 1.5px solid currentColor; border-right: 1.5px solid currentColor;
   border-radius: 0.5em / 50%; padding: 0 0.25em; margin: 0 0.1em;

@@ -89,14 +89,15 @@ class PropagationStepper(widgets.VBox):
         self.next_button = _classed(
             button(description="Next", icon="step-forward", button_style="primary", tooltip="one step on"), "bplab-next"
         )
-        # Play and the slider count steps from 1, like the status line ("Step 1 of N").
+        # Play counts steps from 1, like the status line ("Step 1 of N").
         self.play = _classed(
             widgets.Play(value=1, min=1, max=n, step=1, interval=interval, description="Play"), "bplab-play"
         )
-        self.slider = _classed(
-            widgets.IntSlider(value=1, min=1, max=n, description="step", continuous_update=True,
-                              layout=widgets.Layout(width="260px", max_width="100%")),
-            "bplab-step-slider",
+        # "go to": every step by its status line, counted from 1 like the status ("Step k of N")
+        self.step_menu = _classed(
+            widgets.Dropdown(options=self._step_options(), value=1, description="go to",
+                             layout=widgets.Layout(width="auto", max_width="100%")),
+            "bplab-step-menu",
         )  # fmt: skip
         self.edge_scale_control = _classed(
             widgets.Dropdown(
@@ -124,14 +125,14 @@ class PropagationStepper(widgets.VBox):
         self.next_button.on_click(guard(lambda _: self.next()))
         self.back_button.on_click(guard(lambda _: self.back()))
         self.reset_button.on_click(guard(lambda _: self.reset()))
-        self.slider.observe(guard(self._on_slider), names="value")
+        self.step_menu.observe(guard(self._on_menu), names="value")
         self.play.observe(guard(self._on_play), names="value")
         self.edge_scale_control.observe(guard(functools.partial(self._on_control, "edge_scale")), names="value")
         self.scale_control.observe(guard(functools.partial(self._on_control, "scale")), names="value")
         self.state.on_change(self._on_setting)
 
         wrap = widgets.Layout(flex_flow="row wrap", align_items="center", max_width="100%")
-        controls = widgets.HBox([self.reset_button, self.back_button, self.next_button, self.play, self.slider], layout=wrap)
+        controls = widgets.HBox([self.reset_button, self.back_button, self.next_button, self.play, self.step_menu], layout=wrap)
         settings = widgets.HBox([self.edge_scale_control, self.scale_control], layout=wrap)
         super().__init__(
             [self.css, controls, settings, self._errors.output, self.status, self.diagram, self.legend, self.formula, self.values],
@@ -216,7 +217,10 @@ class PropagationStepper(widgets.VBox):
     def _scale_options(self):
         return [(f"{round(100 * s)}%", s) for s in sorted({*self.SCALES, self.state.scale})]
 
-    def _on_slider(self, change):
+    def _step_options(self):
+        return [(self.state.status(i).replace("Step ", "", 1), i + 1) for i in range(self.state.n_steps)]
+
+    def _on_menu(self, change):
         if not self._syncing and change["new"] - 1 != self.state.step_index:
             self.goto(int(change["new"]) - 1)
 
@@ -262,7 +266,7 @@ class PropagationStepper(widgets.VBox):
         i = self.state.step_index
         self._syncing = True
         try:
-            self.slider.value = i + 1
+            self.step_menu.value = i + 1
             if self.play.value != i + 1:
                 self.play.value = i + 1
         finally:
