@@ -105,7 +105,7 @@ def legend_html(step, scales, edge_scale, digits=3):
             each = ", ".join(f"layer {l}: {text_number(np.abs(d['edges'][l]).max(), digits)}" for l in layers)
             how = f"one scale for {which}, their largest |{symbol}| = {text_number(top, digits)} (per layer: {each})"
         rows.append(
-            f"<div>{_swatch_line(POSITIVE, 3.2, 1)} thick, dark {_swatch_line(POSITIVE, 0.8, 0.35)} thin, pale:"
+            f"<div>{_swatch_line(POSITIVE, 3.2, 1)} thick, dark {_swatch_line(POSITIVE, 1, 0.45)} thin, pale:"
             f" the size |{symbol}|, {how}</div>"
         )
     return f"<div class='bplab-legend-body' data-edge-scale='{edge_scale}'>{''.join(rows)}</div>"

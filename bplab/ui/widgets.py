@@ -89,13 +89,14 @@ class PropagationStepper(widgets.VBox):
         self.next_button = _classed(
             button(description="Next", icon="step-forward", button_style="primary", tooltip="one step on"), "bplab-next"
         )
+        fit = {"description_width": "initial"}  # labels as wide as their text, at any zoom
         # Play counts steps from 1, like the status line ("Step 1 of N").
         self.play = _classed(
             widgets.Play(value=1, min=1, max=n, step=1, interval=interval, description="Play"), "bplab-play"
         )
         # "go to": every step by its status line, counted from 1 like the status ("Step k of N")
         self.step_menu = _classed(
-            widgets.Dropdown(options=self._step_options(), value=1, description="go to",
+            widgets.Dropdown(options=self._step_options(), value=1, description="go to", style=fit,
                              layout=widgets.Layout(width="auto", max_width="100%")),
             "bplab-step-menu",
         )  # fmt: skip
@@ -104,12 +105,13 @@ class PropagationStepper(widgets.VBox):
                 options=[("each layer its own", "layer"), ("one for all layers", "global")],
                 value=self.state.edge_scale,
                 description="edge scale",
+                style=fit,
                 layout=widgets.Layout(width="auto"),
             ),
             "bplab-edge-scale",
         )
         self.scale_control = _classed(
-            widgets.Dropdown(options=self._scale_options(), value=self.state.scale, description="zoom",
+            widgets.Dropdown(options=self._scale_options(), value=self.state.scale, description="zoom", style=fit,
                              layout=widgets.Layout(width="auto")),
             "bplab-scale",
         )  # fmt: skip
