@@ -30,9 +30,10 @@ OPERATORS = {
 FUNCTIONS = ("log", "tanh", "exp")
 SPACES = {",": "0.17em", ";": "0.28em", "quad": "1em", "qquad": "2em", " ": "0.25em"}
 IGNORED = ("textstyle", "displaystyle")
-# A script is at least the stepper's smallest font (the stylesheet sets --bplab-min-font), and
-# never nests smaller: the browser's own script scaling would make exponents unreadable in a hall.
-SCRIPT_STYLE = "font-size:max(0.75em,var(--bplab-min-font,12px))"
+# A script (sub- or superscript) carries the class bplab-script: the stylesheet keeps it at least the
+# stepper's smallest font, and never nesting smaller (the browser's own script scaling would make
+# exponents unreadable in a lecture hall).
+SCRIPT_CLASS = "bplab-script"
 
 WIDE_MATRIX = 5  # columns; a wider matrix gets the class bplab-wide (a smaller font, see the stylesheet)
 _TOKEN = re.compile(r"\\(?:text|operatorname)\{[^{}]*\}|\\[A-Za-z]+|\\.|\d+(?:\.\d+)?|[A-Za-z]|\S")
@@ -115,13 +116,12 @@ class _Parser:
                 sup = arg
             else:
                 sub = arg
-        style = f' style="{SCRIPT_STYLE}"'
         if sub is not None and sup is not None:
-            return f"<msubsup>{base}{_styled(sub, style)}{_styled(sup, style)}</msubsup>"
+            return f"<msubsup>{base}{_with_class(sub, SCRIPT_CLASS)}{_with_class(sup, SCRIPT_CLASS)}</msubsup>"
         if sup is not None:
-            return f"<msup>{base}{_styled(sup, style)}</msup>"
+            return f"<msup>{base}{_with_class(sup, SCRIPT_CLASS)}</msup>"
         if sub is not None:
-            return f"<msub>{base}{_styled(sub, style)}</msub>"
+            return f"<msub>{base}{_with_class(sub, SCRIPT_CLASS)}</msub>"
         return base
 
     def atom(self):
@@ -211,9 +211,12 @@ def _row(items):
     return items[0] if len(items) == 1 else f"<mrow>{''.join(items)}</mrow>"
 
 
-def _styled(element, style):
-    """Put a style attribute on the outermost element of a MathML string."""
-    return re.sub(r"^<(\w+)", lambda m: f"<{m.group(1)}{style}", element, count=1)
+def _with_class(element, cls):
+    """Add a class to the outermost element of a MathML string."""
+    tag = re.match(r"<(\w+)([^>]*)>", element)
+    if 'class="' in tag.group(2):
+        return element.replace('class="', f'class="{cls} ', 1)
+    return f"<{tag.group(1)} class=\"{cls}\"{tag.group(2)}>" + element[tag.end():]
 
 
 # ------------------------------------------------------------------ a line, cut into pieces

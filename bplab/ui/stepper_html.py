@@ -173,6 +173,7 @@ def stylesheet(scale):
   display: inline-flex; flex-wrap: wrap; align-items: baseline; column-gap: 0.25em; row-gap: 0.3em; max-width: 100%;
 }}
 .bplab-stepper math.bplab-math {{ font-size: {px(16)}; math-style: normal; max-width: 100%; }}
+.bplab-stepper math .bplab-script {{ font-size: max(0.75em, var(--bplab-min-font)); }}
 .bplab-stepper .bplab-bmatrix, .bplab-stepper .bplab-brack {{
   border-left: 1.5px solid currentColor; border-right: 1.5px solid currentColor; padding: 0.1em 0.25em;
   background:
