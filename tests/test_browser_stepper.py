@@ -15,6 +15,7 @@ Screenshots go to $BPLAB_ARTIFACTS, or to pytest's tmp_path.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 
@@ -104,124 +105,118 @@ def _walk(page, box, expected, on_step=None):
     expect(box.locator(".bplab-next")).to_be_disabled()
 
 
-def _launch(p):
-    return p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+@contextlib.contextmanager
+def notebook_page(lab, viewport, failure_png):
+    """Chromium at ``viewport`` on the notebook, all cells run; a screenshot if the test fails."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=UI_TIMEOUT)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=viewport)
+        page.set_default_timeout(UI_TIMEOUT)
+        try:
+            open_and_run_all(page, lab, NOTEBOOK)
+            yield page
+        except BaseException:
+            page.screenshot(path=str(failure_png))
+            raise
+        finally:
+            browser.close()
 
 
 def test_stepper_on_a_laptop_in_jupyterlab(lab, artifacts):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     expected = worked_state()
     n = expected.n_steps
-    expect.set_options(timeout=UI_TIMEOUT)
-    with sync_playwright() as p:
-        browser = _launch(p)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.set_default_timeout(UI_TIMEOUT)
-            open_and_run_all(page, lab, NOTEBOOK)
-            # JupyterLab starts with its left sidebar (the file browser) open: the learner's layout
-            browser_panel = page.locator(".jp-FileBrowser").first
-            expect(browser_panel).to_be_visible()
-            assert browser_panel.bounding_box()["width"] > 150
+    with notebook_page(lab, {"width": 1280, "height": 800}, artifacts / "failure-1280.png") as page:
+        # JupyterLab starts with its left sidebar (the file browser) open: the learner's layout
+        browser_panel = page.locator(".jp-FileBrowser").first
+        expect(browser_panel).to_be_visible()
+        assert browser_panel.bounding_box()["width"] > 150
 
-            box = page.locator(".bplab-stepper").first
-            box.scroll_into_view_if_needed()
-            expect(box.locator(".bplab-errors")).to_be_hidden()
-            assert "bplab-scale-100" in box.get_attribute("class")
+        box = page.locator(".bplab-stepper").first
+        box.scroll_into_view_if_needed()
+        expect(box.locator(".bplab-errors")).to_be_hidden()
+        assert "bplab-scale-100" in box.get_attribute("class")
 
-            def worked_step(i):
-                if i == 1:
-                    shown, text = _check_values(box, expected, 1)
-                    # the worked example's first neuron: z = 2*1 + 1*2 + 1 = 5, a = sigma(5)
-                    assert shown["z[1][1]"] == 5.0
-                    assert shown["a[1][1]"] == pytest.approx(1 / (1 + np.exp(-5.0)), rel=1e-15)
-                    assert text["z[1][1]"] == "5" and text["a[1][1]"] == "0.99331"
-                    expect(box.locator(".bplab-formula math").first).to_be_visible()  # MathML, drawn by the browser
-                    expect(box.locator(".bplab-diagram svg .bplab-node-active")).to_have_count(3)
-                    expect(box.locator(".bplab-legend")).to_contain_text("activation a")
-                    box.screenshot(path=str(artifacts / "stepper-1280-step2-forward.png"))
-                if i == 5:
-                    expect(box.locator(".bplab-legend")).to_contain_text("error term δ")
-                    box.screenshot(path=str(artifacts / "stepper-1280-step6-delta3.png"))
-                if i == n - 1:
-                    expect(box.locator(".bplab-legend")).to_contain_text("ΔW = −η ∂C/∂W")
-                    box.screenshot(path=str(artifacts / "stepper-1280-step12-update.png"))
+        def worked_step(i):
+            if i == 1:
+                shown, text = _check_values(box, expected, 1)
+                # the worked example's first neuron: z = 2*1 + 1*2 + 1 = 5, a = sigma(5)
+                assert shown["z[1][1]"] == 5.0
+                assert shown["a[1][1]"] == pytest.approx(1 / (1 + np.exp(-5.0)), rel=1e-15)
+                assert text["z[1][1]"] == "5" and text["a[1][1]"] == "0.99331"
+                expect(box.locator(".bplab-formula math").first).to_be_visible()  # MathML, drawn by the browser
+                expect(box.locator(".bplab-diagram svg .bplab-node-active")).to_have_count(3)
+                expect(box.locator(".bplab-legend")).to_contain_text("activation a")
+                box.screenshot(path=str(artifacts / "stepper-1280-step2-forward.png"))
+            if i == 5:
+                expect(box.locator(".bplab-legend")).to_contain_text("error term δ")
+                box.screenshot(path=str(artifacts / "stepper-1280-step6-delta3.png"))
+            if i == n - 1:
+                expect(box.locator(".bplab-legend")).to_contain_text("ΔW = −η ∂C/∂W")
+                box.screenshot(path=str(artifacts / "stepper-1280-step12-update.png"))
 
-            _walk(page, box, expected, worked_step)
-            page.screenshot(path=str(artifacts / "jupyterlab-1280-stepper.png"), full_page=False)
+        _walk(page, box, expected, worked_step)
+        page.screenshot(path=str(artifacts / "jupyterlab-1280-stepper.png"), full_page=False)
 
-            # Back goes one step back; the "go to" menu shows the step number too (counted from 1)
-            status = box.locator(".bplab-status")
-            box.locator(".bplab-back").click()
-            expect(status).to_have_text(expected.status(n - 2))
-            expect(box.locator(".bplab-step-menu select")).to_have_value(expected.status(n - 2).replace("Step ", "", 1))
+        # Back goes one step back; the "go to" menu shows the step number too (counted from 1)
+        status = box.locator(".bplab-status")
+        box.locator(".bplab-back").click()
+        expect(status).to_have_text(expected.status(n - 2))
+        expect(box.locator(".bplab-step-menu select")).to_have_value(expected.status(n - 2).replace("Step ", "", 1))
 
-            # Play advances by itself; its stop button pauses where it is (it used to go back to step 1)
-            box.locator(".bplab-reset").click()
-            expect(status).to_have_text(expected.status(0))
-            play_buttons = box.locator(".bplab-play button")
-            play_buttons.nth(0).click()
-            expect(status).to_have_text(expected.status(2))
-            play_buttons.nth(1).click()  # stop (ipywidgets 8: play/pause, stop, repeat)
-            page.wait_for_timeout(1500)  # longer than one Play tick
-            stopped = status.inner_text()
-            assert not stopped.startswith("Step 1 of"), stopped
-            expect(box.locator(".bplab-step-menu select")).to_have_value(stopped.replace("Step ", "", 1))
-            page.wait_for_timeout(1600)
-            assert status.inner_text() == stopped  # paused: no further ticks
-            expect(box.locator(".bplab-errors")).to_be_hidden()
+        # Play advances by itself; its stop button pauses where it is (it used to go back to step 1)
+        box.locator(".bplab-reset").click()
+        expect(status).to_have_text(expected.status(0))
+        play_buttons = box.locator(".bplab-play button")
+        play_buttons.nth(0).click()
+        expect(status).to_have_text(expected.status(2))
+        play_buttons.nth(1).click()  # stop (ipywidgets 8: play/pause, stop, repeat)
+        page.wait_for_timeout(1500)  # longer than one Play tick
+        stopped = status.inner_text()
+        assert not stopped.startswith("Step 1 of"), stopped
+        expect(box.locator(".bplab-step-menu select")).to_have_value(stopped.replace("Step ", "", 1))
+        page.wait_for_timeout(1600)
+        assert status.inner_text() == stopped  # paused: no further ticks
+        expect(box.locator(".bplab-errors")).to_be_hidden()
 
-            # the network of 4 layers of 8 neurons, drawn on one edge scale
-            deep_box = page.locator(".bplab-stepper").nth(1)
-            deep_box.scroll_into_view_if_needed()
-            expect(deep_box.locator(".bplab-edge-scale select")).to_have_value("one for all layers")
-            deep = deep_state()
+        # the network of 4 layers of 8 neurons, drawn on one edge scale
+        deep_box = page.locator(".bplab-stepper").nth(1)
+        deep_box.scroll_into_view_if_needed()
+        expect(deep_box.locator(".bplab-edge-scale select")).to_have_value("one for all layers")
+        deep = deep_state()
 
-            def deep_step(i):
-                if deep.steps[i].kind == "gradient" and deep.steps[i].layer == 1:
-                    expect(deep_box.locator(".bplab-legend")).to_contain_text("one scale for all layers")
-                    deep_box.screenshot(path=str(artifacts / "stepper-1280-4x8-gradients-layer1.png"))
+        def deep_step(i):
+            if deep.steps[i].kind == "gradient" and deep.steps[i].layer == 1:
+                expect(deep_box.locator(".bplab-legend")).to_contain_text("one scale for all layers")
+                deep_box.screenshot(path=str(artifacts / "stepper-1280-4x8-gradients-layer1.png"))
 
-            _walk(page, deep_box, deep, deep_step)
-            expect(deep_box.locator(".bplab-errors")).to_be_hidden()
-        except BaseException:
-            page.screenshot(path=str(artifacts / "failure-1280.png"))
-            raise
-        finally:
-            browser.close()
+        _walk(page, deep_box, deep, deep_step)
+        expect(deep_box.locator(".bplab-errors")).to_be_hidden()
 
 
 def test_stepper_in_a_lecture_hall_in_jupyterlab(lab, artifacts):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    expect.set_options(timeout=UI_TIMEOUT)
-    with sync_playwright() as p:
-        browser = _launch(p)
-        try:
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            page.set_default_timeout(UI_TIMEOUT)
-            open_and_run_all(page, lab, NOTEBOOK)
-            for nth, expected in ((0, worked_state()), (1, deep_state())):
-                box = page.locator(".bplab-stepper").nth(nth)
-                box.scroll_into_view_if_needed()
-                box.locator(".bplab-scale select").select_option(label="150%")  # the zoom control
-                expect(box).to_have_class(re.compile(r"\bbplab-scale-150\b"))
-                sizes = []
+    with notebook_page(lab, {"width": 1920, "height": 1080}, artifacts / "failure-1920.png") as page:
+        for nth, expected in ((0, worked_state()), (1, deep_state())):
+            box = page.locator(".bplab-stepper").nth(nth)
+            box.scroll_into_view_if_needed()
+            box.locator(".bplab-scale select").select_option(label="150%")  # the zoom control
+            expect(box).to_have_class(re.compile(r"\bbplab-scale-150\b"))
+            sizes = []
 
-                def measure(i, box=box, sizes=sizes, expected=expected, nth=nth):
-                    smallest, where, count = box.evaluate(SMALLEST_TEXT_JS)
-                    assert count > 50, count
-                    assert smallest >= 18, (expected.status(i), smallest, where)
-                    sizes.append(smallest)
-                    if nth == 0 and i in (1, 11):
-                        box.screenshot(path=str(artifacts / f"stepper-1920-scale150-step{i + 1}.png"))
+            def measure(i, box=box, sizes=sizes, expected=expected, nth=nth):
+                smallest, where, count = box.evaluate(SMALLEST_TEXT_JS)
+                assert count > 50, count
+                assert smallest >= 18, (expected.status(i), smallest, where)
+                sizes.append(smallest)
+                if nth == 0 and i in (1, 11):
+                    box.screenshot(path=str(artifacts / f"stepper-1920-scale150-step{i + 1}.png"))
 
-                _walk(page, box, expected, measure)
-                assert len(sizes) == expected.n_steps - 1
-            page.screenshot(path=str(artifacts / "jupyterlab-1920-scale150.png"), full_page=False)
-        except BaseException:
-            page.screenshot(path=str(artifacts / "failure-1920.png"))
-            raise
-        finally:
-            browser.close()
+            _walk(page, box, expected, measure)
+            assert len(sizes) == expected.n_steps - 1
+        page.screenshot(path=str(artifacts / "jupyterlab-1920-scale150.png"), full_page=False)

@@ -51,6 +51,43 @@ PHASES = ("forward", "loss", "backward", "update")
 EDGE_SCALES = ("layer", "global")
 SCALE_RANGE = (0.5, 3.0)
 
+# ---------------------------------------------------------------- the settings and their checks
+def _check_neuron(neuron):
+    return positive_int(neuron, "neuron")
+
+
+def _check_digits(digits):
+    digits = positive_int(digits, "digits", minimum=2)
+    if digits > 16:
+        raise ValueError(f"digits must be between 2 and 16 (a float64 holds about 16), got {digits}.")
+    return digits
+
+
+def _check_edge_scale(edge_scale):
+    return choice(edge_scale, EDGE_SCALES, "edge_scale")
+
+
+def _check_scale(scale):
+    scale = positive_number(scale, "scale")
+    lo, hi = SCALE_RANGE
+    if not lo <= scale <= hi:
+        raise ValueError(f"scale must be between {lo} and {hi} (1 is normal size, 1.5 for a lecture hall), got {scale!r}.")
+    return scale
+
+
+def _setting(name, check, rebuild, doc):
+    """A setting of how the steps are shown: read as ``stepper.name``; set through ``check`` (the
+    constructor's own), then the steps are rebuilt (``rebuild``) or only redrawn, and views told."""
+
+    def set_(self, value):
+        object.__setattr__(self, f"_{name}", check(value))
+        if rebuild:
+            self._steps = tuple(self._build())
+        self._changed(name)
+
+    return property(lambda self: getattr(self, f"_{name}"), set_, doc=doc)
+
+
 # ---------------------------------------------------------------- the stepper
 class Stepper(StepBuilder):
     """The steps of one forward pass, the loss, one backward pass and one update.
@@ -83,10 +120,10 @@ class Stepper(StepBuilder):
         self._listeners = []
         self._html = {}
         self._lr = positive_number(lr, "lr (learning rate)")
-        self._neuron = positive_int(neuron, "neuron")
-        self._digits = self._check_digits(digits)
-        self._edge_scale = choice(edge_scale, EDGE_SCALES, "edge_scale")
-        self._scale = self._check_scale(scale)
+        self._neuron = _check_neuron(neuron)
+        self._digits = _check_digits(digits)
+        self._edge_scale = _check_edge_scale(edge_scale)
+        self._scale = _check_scale(scale)
         self._net = net.copy()  # our own copy: later changes to ``net`` don't change the steps
         self._loss = loss
         # The three computations of the package, done once; every step reads from them.
@@ -126,65 +163,15 @@ class Stepper(StepBuilder):
         )
 
     # ------------------------------------------------------------ how it is shown: settable, checked
-    @staticmethod
-    def _check_digits(digits):
-        digits = positive_int(digits, "digits", minimum=2)
-        if digits > 16:
-            raise ValueError(f"digits must be between 2 and 16 (a float64 holds about 16), got {digits}.")
-        return digits
-
-    @staticmethod
-    def _check_scale(scale):
-        scale = positive_number(scale, "scale")
-        lo, hi = SCALE_RANGE
-        if not lo <= scale <= hi:
-            raise ValueError(f"scale must be between {lo} and {hi} (1 is normal size, 1.5 for a lecture hall), got {scale!r}.")
-        return scale
-
-    @property
-    def neuron(self):
-        return self._neuron
-
-    @neuron.setter
-    def neuron(self, value):
-        self._neuron = positive_int(value, "neuron")
-        self._rebuild("neuron")
-
-    @property
-    def digits(self):
-        return self._digits
-
-    @digits.setter
-    def digits(self, value):
-        self._digits = self._check_digits(value)
-        self._rebuild("digits")
-
-    @property
-    def edge_scale(self):
-        return self._edge_scale
-
-    @edge_scale.setter
-    def edge_scale(self, value):
-        self._edge_scale = choice(value, EDGE_SCALES, "edge_scale")
-        self._changed("edge_scale")
-
-    @property
-    def scale(self):
-        return self._scale
-
-    @scale.setter
-    def scale(self, value):
-        self._scale = self._check_scale(value)
-        self._changed("scale")
+    neuron = _setting("neuron", _check_neuron, True, "The 1-based neuron whose scalar formula is written out.")
+    digits = _setting("digits", _check_digits, True, "Significant digits of every number shown (2..16).")
+    edge_scale = _setting("edge_scale", _check_edge_scale, False, "'layer' or 'global': how edges are shaded.")
+    scale = _setting("scale", _check_scale, False, "Zoom of every text, the diagram and the formulas (0.5..3).")
 
     @property
     def steps(self):
         """Every step, as data (:class:`Step`), in order."""
         return self._steps
-
-    def _rebuild(self, name):
-        self._steps = tuple(self._build())
-        self._changed(name)
 
     def _changed(self, name):
         self._html.clear()
