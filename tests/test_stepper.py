@@ -487,3 +487,39 @@ def test_parse_number_reads_back_text_number():
     assert text_number(-6.141631331653321e-06) == "-6.1416×10⁻⁶"
     with pytest.raises(ValueError, match="text must be a number"):
         parse_number("five")
+
+
+# ---------------------------------------------------------------- junk gets bplab's own sentence
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+
+from test_robust_library_errors import _raised_by_bplab, junk  # noqa: E402
+
+_NET, _X, _Y = bplab.worked_example()
+_S = Stepper(_NET, _X, _Y)
+STEPPER_CALLS = {
+    "Stepper(x)": lambda j: Stepper(_NET, j, _Y),
+    "Stepper(y)": lambda j: Stepper(_NET, _X, j),
+    "Stepper(loss)": lambda j: Stepper(_NET, _X, _Y, loss=j),
+    "Stepper(lr)": lambda j: Stepper(_NET, _X, _Y, lr=j),
+    "Stepper(edge_scale)": lambda j: Stepper(_NET, _X, _Y, edge_scale=j),
+    "Stepper(scale)": lambda j: Stepper(_NET, _X, _Y, scale=j),
+    "stepper.lookup(key)": lambda j: _S.lookup(j),
+    "stepper.goto(index)": lambda j: _S.goto(j),
+    "stepper.digits = ": lambda j: setattr(_S, "digits", j),
+    "stepper.neuron = ": lambda j: setattr(_S, "neuron", j),
+    "stepper.scale = ": lambda j: setattr(_S, "scale", j),
+    "stepper.edge_scale = ": lambda j: setattr(_S, "edge_scale", j),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STEPPER_CALLS))
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=junk)
+def test_no_library_exception_escapes_the_stepper_on_junk(name, value):
+    try:
+        STEPPER_CALLS[name](value)
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        assert _raised_by_bplab(exc), f"{name}({value!r}) let a library error escape: {exc!r}"
+    finally:
+        for setting, default in (("digits", 5), ("neuron", 1), ("scale", 1.0), ("edge_scale", "layer")):
+            setattr(_S, setting, default)
