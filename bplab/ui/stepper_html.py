@@ -161,6 +161,7 @@ def stylesheet(scale):
 }}
 .bplab-stepper .widget-button, .bplab-stepper .widget-readout, .bplab-stepper .widget-label,
 .bplab-stepper .widget-dropdown select, .bplab-stepper .widget-inline-hbox {{ font-size: {px(13)}; }}
+.bplab-stepper .widget-html-content {{ line-height: 1.35; }}
 .bplab-stepper .bplab-status {{ font-size: {px(15)}; font-weight: bold; }}
 .bplab-stepper .bplab-step-title {{ font-weight: bold; margin: 0.3em 0; }}
 .bplab-stepper .bplab-scalar-note {{ font-style: italic; margin-top: 0.4em; }}
