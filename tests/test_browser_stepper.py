@@ -6,7 +6,8 @@ Opens notebooks/10-propagation-stepper.ipynb in a temporary copy, runs all cells
   004's worked example and of the 4-layer, 8-neuron network, checks at every step that nothing inside
   the stepper is wider than its box or sticks out of it, and that the numbers the page shows (the
   data-value attributes and the visible text) are the ones bplab computes in this test process;
-  Play runs, its stop button pauses where it is;
+  Play runs, its stop button pauses where it is; the offline page the notebook shows in a frame
+  moves with its Next button;
 * at 1920x1080 with the zoom at 150% (a lecture hall): no text smaller than 18 px at any step, SVG
   text measured at the size it is drawn, and still no overflow.
 
@@ -182,6 +183,17 @@ def test_stepper_on_a_laptop_in_jupyterlab(lab, artifacts):
         page.wait_for_timeout(1600)
         assert status.inner_text() == stopped  # paused: no further ticks
         expect(box.locator(".bplab-errors")).to_be_hidden()
+
+        # the notebook shows the offline page (Stepper.to_html) in a frame: it works there too
+        frame_element = page.locator("iframe.bplab-page-frame")
+        frame_element.scroll_into_view_if_needed()
+        frame = page.frame_locator("iframe.bplab-page-frame")
+        expect(frame.locator(".bplab-status")).to_have_text(expected.status(0))
+        frame.locator(".bplab-next").click()
+        expect(frame.locator(".bplab-status")).to_have_text(expected.status(1))
+        cell = frame.locator(".bplab-step:not([hidden]) td[data-key='z[1][1]']")
+        assert float(cell.get_attribute("data-value")) == expected.lookup("z[1][1]")
+        frame_element.screenshot(path=str(artifacts / "jupyterlab-1280-offline-page-in-frame.png"))
 
         # the network of 4 layers of 8 neurons, drawn on one edge scale
         deep_box = page.locator(".bplab-stepper").nth(1)
