@@ -27,7 +27,7 @@ def trace_values(stepper):
 
 def assert_consistent(w):
     i = w.step_index
-    assert w.slider.value == i and w.play.value == i
+    assert w.step_menu.value == i + 1 and w.play.value == i + 1  # the controls count from 1, like the status
     assert w.status.value == f"<b>{w.state.status()}</b>"
     shown = w.displayed_values()
     assert shown == w.current.values()
@@ -55,7 +55,7 @@ def test_stepper_css_classes(stepper):
         (w.back_button, "bplab-back"),
         (w.reset_button, "bplab-reset"),
         (w.play, "bplab-play"),
-        (w.slider, "bplab-step-slider"),
+        (w.step_menu, "bplab-step-menu"),
         (w.status, "bplab-status"),
         (w.formula, "bplab-formula"),
         (w.values, "bplab-values"),
@@ -82,17 +82,17 @@ def test_next_through_every_phase_shows_the_trace(stepper):
         ("update", None),
     ]  # fmt: skip
     # a few values checked against a separately built network's trace
-    w.slider.value = 1
+    w.step_menu.value = 2
     v = w.displayed_values()
     assert v["z[1][1]"] == 5.0 and v["a[1][1]"] == t.a[1][0]
-    w.slider.value = 4
+    w.step_menu.value = 5
     assert w.displayed_values()["loss"] == g.loss
-    w.slider.value = 10
+    w.step_menu.value = 11
     assert w.displayed_values()["dW[1][1][2]"] == g.dW[1][0, 1]
-    assert "Step 10 of 11 · backward · layer 1" in w.status.value
+    assert "Step 11 of 12 · backward · layer 1" in w.status.value
 
 
-def test_back_reset_play_and_slider(stepper):
+def test_back_reset_play_and_step_menu(stepper):
     w = stepper
     w.next_button.click()
     w.next_button.click()
@@ -100,19 +100,19 @@ def test_back_reset_play_and_slider(stepper):
     assert w.step_index == 1
     w.reset_button.click()
     assert w.step_index == 0
-    w.play.value = 3  # what the Play control does at each tick
+    w.play.value = 4  # what the Play control does at each tick: step 4 of 12
     assert w.step_index == 3 and w.phase == "forward" and w.layer == 3
     assert_consistent(w)
-    w.slider.value = 7
-    assert w.step_index == 7 and w.play.value == 7
-    assert "\\delta^{2}" in w.formula.value and "<svg" in w.diagram.value
+    w.step_menu.value = 8
+    assert w.step_index == 7 and w.play.value == 8
+    assert "<mi>δ</mi><mn" in w.formula.value and "<svg" in w.diagram.value
     # the Python API moves the controls as well
     w.next()
-    assert w.slider.value == 8
+    assert w.step_menu.value == 9
     w.back().back()
-    assert w.play.value == 6
+    assert w.play.value == 7
     w.reset()
-    assert w.slider.value == 0
+    assert w.step_menu.value == 1
 
 
 def test_random_sequence_of_actions_keeps_the_state_consistent():
@@ -121,7 +121,7 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
     rng = random.Random(2024)
     expected = 0
     for _ in range(500):
-        action = rng.choice(["next", "back", "reset", "slider", "play", "api_next", "api_back"])
+        action = rng.choice(["next", "back", "reset", "menu", "play", "stop", "api_next", "api_back"])
         if action == "next":
             w.next_button.click()
             expected = min(expected + 1, w.n_steps - 1)
@@ -131,9 +131,14 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
         elif action == "reset":
             w.reset_button.click()
             expected = 0
-        elif action in ("slider", "play"):
+        elif action == "menu":
             expected = rng.randrange(w.n_steps)
-            getattr(w, action).value = expected
+            w.step_menu.value = expected + 1
+        elif action == "play":  # a tick of the running Play control
+            expected = rng.randrange(w.n_steps)
+            w.play.set_state({"playing": True, "value": expected + 1})
+        elif action == "stop":  # its stop button: not playing, value back to the first step; we stay
+            w.play.set_state({"playing": False, "value": w.play.min})
         elif action == "api_next":
             w.next()
             expected = min(expected + 1, w.n_steps - 1)
@@ -141,22 +146,62 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
             w.back()
             expected = max(expected - 1, 0)
         assert w.step_index == expected
-        assert w.slider.value == w.play.value == expected
+        assert w.step_menu.value == w.play.value == expected + 1
         assert w.displayed_values() == w.current.values()
         assert w.status.value == f"<b>{w.state.status()}</b>"
     assert not w.errors
     for i in range(w.n_steps):  # and every step still shows the package's values
-        w.slider.value = i
+        w.step_menu.value = i + 1
         assert_consistent(w)
+
+
+def test_stop_pauses_where_it_is(stepper):
+    w = stepper
+    w.play.set_state({"playing": True, "value": 6})  # Play ticked to step 6 of 12
+    assert w.step_index == 5
+    # the Play widget's stop button sends these two changes in one message, as the frontend does
+    w.play.set_state({"playing": False, "value": w.play.min})
+    assert w.step_index == 5 and w.play.value == 6 and w.step_menu.value == 6
+    assert w.state.status() == "Step 6 of 12 · backward · layer 3"
+    assert_consistent(w)
+    w.play.set_state({"playing": True, "value": 7})  # Play again continues from there
+    assert w.step_index == 6
+    w.reset_button.click()  # Reset is the way back to step 1
+    assert w.step_index == 0 and w.play.value == 1
+
+
+def test_settings_move_their_controls_and_are_checked(stepper):
+    w = stepper
+    assert w.edge_scale_control.value == "layer" and w.scale_control.value == 1.0
+    assert has_class(w, "bplab-scale-100")
+    w.state.edge_scale = "global"  # through the plain state's Python API
+    assert w.edge_scale_control.value == "global" and w.edge_scale == "global"
+    assert "data-edge-scale='global'" in w.legend.value
+    w.scale = 1.5  # through the widget's
+    assert w.scale_control.value == 1.5 and w.state.scale == 1.5
+    assert has_class(w, "bplab-scale-150") and not has_class(w, "bplab-scale-100")
+    assert ".bplab-stepper.bplab-scale-150 { --bplab-scale: 1.5; }" in w.css.value
+    w.scale = 1.75  # not one of the menu's: added to it
+    assert w.scale_control.value == 1.75 and ("175%", 1.75) in w.scale_control.options
+    with pytest.raises(ValueError, match=r"scale must be between 0.5 and 3.*got 9"):
+        w.scale = 9
+    with pytest.raises(ValueError, match=r"edge_scale.*'loud'.*'layer', 'global'"):
+        w.state.edge_scale = "loud"
+    assert w.scale_control.value == 1.75 and w.edge_scale_control.value == "global"
+    w.scale_control.value = 1.0  # and the controls move the state
+    w.edge_scale_control.value = "layer"
+    assert w.state.scale == 1.0 and w.state.edge_scale == "layer" and not w.errors
+    w.goto(11)
+    assert_consistent(w)
 
 
 def test_a_callback_error_is_displayed_not_swallowed(stepper, monkeypatch):
     w = stepper
 
-    def broken(index):
+    def broken(self, index):
         raise RuntimeError("boom in goto")
 
-    monkeypatch.setattr(w.state, "goto", broken)
+    monkeypatch.setattr(type(w.state), "goto", broken)  # the state refuses new attributes on itself
     assert w._errors.output.layout.display == "none"
     w.next_button.click()  # must not raise into the frontend's void
     assert len(w.errors) == 1 and isinstance(w.errors[0], RuntimeError)
