@@ -296,6 +296,9 @@ def _nb05():
     X, labels, _ = bplab.datasets.make_moons(8, noise=0.1, seed=0)
     Y = np.eye(2)[labels]
     net = bplab.Network([2, 3, 2], activations="sigmoid", seed=1)
+    rng = np.random.default_rng(1)
+    for l in range(1, net.L + 1):  # non-zero biases, as notebook 05 gives them
+        net.biases[l] = rng.normal(scale=0.5, size=net.sizes[l])
     Delta_b1 = sum(net.backward(net.forward(X[k]), Y[k]).db[1] for k in range(len(X)))
     return net, X, Y, Delta_b1
 
@@ -393,8 +396,8 @@ def _(answer):
 def _(answer):
     _, trace, _, _, _, seeds = _nb06()
     return compare(answer, seeds["001"]["a^3"], name="seed 001's a^3", hints=[
-        (trace.z[3], "a is an output (after f); z is the weighted input."),
-        (trace.a[2], "Seed 001 numbers layers as bplab does: a^3 is layer 3."),
+        (trace.z[2], "a is an output (after f); z is the weighted input."),
+        (trace.a[3], "Seed 001 (Nielsen) counts the input as layer 1: its layer 3 is bplab's layer 2."),
     ])
 
 
