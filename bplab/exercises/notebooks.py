@@ -686,7 +686,6 @@ def _(answer):
     return compare(answer, step.weights[1][:, 2] - no_bias.weights[1][:, 2], name="the change of the constant-input weight", hints=[
         (lr * g.db[1], WRONG_STEP_SIGN),
         (-g.db[1], "Don't forget the learning rate."),
-        (with_bias.biases[1] - lr * g.db[1], "That is the new weight; the question asks for its change."),
     ])
 
 
