@@ -73,7 +73,7 @@ def check(exercise_id, answer) -> Feedback:
     return feedback
 
 
-def require(exercise_id, answer):
+def require(exercise_id, answer) -> None:
     """Like :func:`check`, but raise AssertionError (with the feedback) unless the answer is correct.
 
     This is what nbgrader's autograded test cells run.
@@ -81,7 +81,7 @@ def require(exercise_id, answer):
     feedback = check(exercise_id, answer)
     if not feedback.ok:
         raise AssertionError(f"exercise {exercise_id}: {feedback!r}")
-    return feedback
+    # returns None, so that a test cell shows no output (nbgrader reads a test cell's output as its score)
 
 
 def progress() -> dict:
