@@ -401,6 +401,47 @@ def _(answer):
     ])
 
 
+# ---------------------------------------------------------------- 07 the computational graph
+
+
+@exercise("07.1", "df/dy along a path of three gates")
+def _(answer):
+    from bplab.graph import Value
+
+    x, y, b = Value(2.0, "x"), Value(-1.5, "y"), Value(0.5, "b")  # section 1's expression, f = tanh(x y + b)
+    f = (x * y + b).tanh()
+    f.backward()
+    slope = 1 - f.data ** 2  # tanh's local gradient
+    return compare(answer, y.grad, name="df/dy", hints=[
+        (slope * y.data, "The multiply gate swaps: y's local gradient is the value of x, not of y."),
+        (x.data, "You still need tanh's local gradient 1 - f^2 (f = tanh s)."),
+        ((1 - f.data) * x.data, "tanh's local gradient is 1 - tanh^2 s = 1 - f^2, not 1 - f."),
+        (slope ** 2 * x.data, "tanh's local gradient enters once: the path has one tanh gate."),
+        (-slope * x.data, "No minus sign: every gate on the path passes its local gradient on as it is."),
+    ])
+
+
+@lru_cache(maxsize=None)
+def _nb07_graph():
+    from bplab.graph import network_gradients
+
+    tiny = bplab.Network([1, 2, 2], activations="sigmoid", seed=0)  # section 5's 1-2-2 network and sample
+    return network_gradients(tiny, np.array([0.5]), np.array([1.0, 0.0]))
+
+
+@exercise("07.2", "BP4 read off the graph")
+def _(answer):
+    G = _nb07_graph()
+    delta = [z.grad for z in G.z[2]]
+    return compare(answer, G.dW[2][0, 1], name="dC/dw^2_12", hints=[
+        (G.W[2][0][1].data * delta[0], "The multiply gate swaps: a weight's gradient uses the OTHER input, a^1_2, not the weight itself."),
+        (G.a[1][0].data * delta[0], "w^2_12 comes FROM hidden neuron 2 (k = 2): use a^1_2, which is G.a[1][1]."),
+        (G.a[1][1].data * delta[1], "w^2_12 goes TO output neuron 1 (j = 1): use delta^2_1, the grad of G.z[2][0]."),
+        (G.a[1][0].data * delta[1], TRANSPOSED + " w^2_jk goes from neuron k of layer 1 to neuron j of layer 2."),
+        (G.a[1][1].grad * delta[0], "Take the VALUE of a^1_2 (.data), times the gradient of z^2_1."),
+    ])
+
+
 # ---------------------------------------------------------------- 08 the worked example (seed 004)
 
 
