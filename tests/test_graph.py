@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import bplab
 import bplab.network
 from bplab import variants
+from bplab.variants import backward_overwriting
 from bplab.graph import (
     GraphGradients,
     Value,
@@ -115,7 +116,7 @@ def test_gradients_accumulate_where_a_value_is_used_twice():
     assert x.grad == y.data + 1
     assert y.grad == x.data
     assert x.grad == pytest.approx(numeric_gradient(lambda x, y: x * y + x, 2.0, -3.0)[0])
-    f.backward(accumulate=False)  # the deliberately wrong variant keeps one path only
+    backward_overwriting(f)  # the deliberately wrong variant keeps one path only
     assert x.grad != y.data + 1
     assert x.grad in (y.data, 1.0)
 
@@ -124,7 +125,7 @@ def test_square_by_multiplying_a_value_by_itself():
     x = Value(1.5)
     (x * x).backward()
     assert x.grad == 2 * 1.5
-    (x * x).backward(accumulate=False)
+    backward_overwriting(x * x)
     assert x.grad == 1.5  # one of the two paths lost
 
 
@@ -176,7 +177,7 @@ def test_a_deep_chain_needs_no_recursion():
     (lambda: total([]), ValueError, ["at least one"]),
     (lambda: Value(1.5) ** 1e40, OverflowError, ["overflows", "1.5"]),
     (lambda: Value(10**400), ValueError, ["finite", "too large"]),
-    (lambda: Value(1.0).backward(accumulate="no"), TypeError, ["accumulate", "'no'"]),
+    (lambda: backward_overwriting("no"), TypeError, ["root", "'no'"]),
     (lambda: nodes(3.0), TypeError, ["root", "3.0"]),
     (lambda: numeric_gradient(lambda x: x, 1.0, h=0), ValueError, ["h", "> 0"]),
 ])
@@ -431,7 +432,7 @@ GRAPH_PUBLIC = {
     "Value / other": lambda j: Value(1.5) / j,
     "total(values)": lambda j: total(j),
     "maximum(y)": lambda j: maximum(Value(1.0), j),
-    "backward(accumulate)": lambda j: Value(1.0).backward(accumulate=j),
+    "backward_overwriting(root)": lambda j: backward_overwriting(j),
     "numeric_gradient(h)": lambda j: numeric_gradient(lambda v: v * v, 1.0, h=j),
     "network_gradients(x)": lambda j: network_gradients(NET, j, [1.0, 0.0]),
     "network_gradients(y)": lambda j: network_gradients(NET, [0.1, 0.2], j),
