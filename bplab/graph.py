@@ -21,6 +21,10 @@ each path, and the shares add up (the multivariable chain rule sums over paths).
 neuron by neuron, runs ``backward()`` on it, and reads dC/dW^l, dC/db^l and the error terms
 delta^l_j = dC/dz^l_j (误差项) off the nodes. It never calls the matrix backward pass, so it is an
 independent check of BP1-BP4 (:func:`compare_with_backprop`).
+
+Reading order: :class:`Value` (each operation, then ``backward``) is the whole idea; ``total``,
+``maximum``, ``nodes`` and ``edges`` are small helpers; the part below "a network as a graph"
+only builds the graph of a network, neuron by neuron, and checks its inputs.
 """
 
 from __future__ import annotations
@@ -64,6 +68,21 @@ def _as_value(other, op):
     if isinstance(other, Value):
         return other
     return Value(_number(other, f"the other operand of {op}"), label=f"{float(other):g}")
+
+
+def _exponent(p, x):
+    """The exponent of x ** p as a float, or a sentence saying why x ** p has no derivative here."""
+    if isinstance(p, Value) or isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(
+            f"exponent p in x ** p must be a plain number such as 2 or 0.5 (a constant, not a Value),"
+            f" got {_show(p)}."
+        )
+    p = float(p)
+    if x == 0 and p < 1:
+        raise ValueError(f"x ** {p:g} at x = 0: its derivative {p:g} x^{p - 1:g} is infinite or undefined there.")
+    if x < 0 and not p.is_integer():
+        raise ValueError(f"x ** {p:g} needs x >= 0 for a non-whole exponent (else it is complex), got x = {x:g}.")
+    return p
 
 
 class Value:
@@ -120,17 +139,7 @@ class Value:
         )
 
     def __pow__(self, p):
-        if isinstance(p, Value) or isinstance(p, bool) or not isinstance(p, numbers.Real):
-            raise TypeError(
-                f"exponent p in x ** p must be a plain number such as 2 or 0.5 (a constant, not a Value),"
-                f" got {_show(p)}."
-            )
-        p = float(p)
-        x = self.data
-        if x == 0 and p < 1:
-            raise ValueError(f"x ** {p:g} at x = 0: its derivative {p:g} x^{p - 1:g} is infinite there.")
-        if x < 0 and not p.is_integer():
-            raise ValueError(f"x ** {p:g} needs x >= 0 for a non-whole exponent (else it is complex), got x = {x:g}.")
+        p, x = _exponent(p, self.data), self.data
         try:
             # out = x^p;   d out/dx = p x^(p-1)
             return Value(x**p, inputs=(self,), local_grads=(p * x ** (p - 1),), op=f"**{p:g}")
