@@ -408,6 +408,11 @@ def _notebook_cells():
     ("G.W[2][k][j].data * G.z[2][k].grad", "G.W[2][j][k].data * G.z[2][k].grad"),  # BP2 without the transpose
     ("G.a[l - 1][k].data * G.z[l][j].grad", "G.a[l][j].data * G.z[l][j].grad"),    # BP4 with the wrong activation
     ("a_node.grad * a_node.local_grads[0]", "a_node.grad"),                        # BP1 without f'
+    ("(1 - f.data**2) * 1.0 * y.data", "(1 - f.data) * 1.0 * y.data"),            # tanh' written as 1 - tanh
+    ("edges(f) if inp is node", "edges(f) if out is node"),                        # chain rule along the wrong edges
+    ("u.grad == g * v.data and", "u.grad == g * u.data and"),                      # multiply that does not swap
+    ("if u.data > v.data else", "if u.data < v.data else"),                        # max routing to the smaller input
+    ("backward_overwriting(f)\n", "f.backward()\n"),                              # no mistake made: nothing to see
 ])
 def test_a_check_cell_of_the_notebook_raises_on_a_wrong_formula(right, wrong, capsys):
     cells = _notebook_cells()
