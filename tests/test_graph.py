@@ -372,7 +372,7 @@ def test_svg_draws_every_node_and_edge_with_its_grad():
     assert len(grads) == len(boxes)
     z11 = next(g for g in boxes if g.get("data-label") == "z^1_1")
     shown = next(t for t in z11.iter(f"{ns}text") if t.get("class") == "bplab-ggrad").text
-    assert shown == f"{graph.z[1][0].grad:.4g}".replace("-", "−")
+    assert shown == f"{graph.z[1][0].grad:.3g}".replace("-", "−")
     assert z11.find(f"{ns}rect").get("stroke") == "#d48806"  # highlighted
     assert "<title>" not in svg and "a 2-2-1 network" in svg
     assert "bplab-ggrad" not in graph_svg(graph.root, show_grad=False)

@@ -24,9 +24,9 @@ from ..errors import _show
 # Sizes in px at 100 % zoom. The text is 13 px (local gradients 11 px) so that it stays readable
 # when a wide graph is shrunk to fit a 1280 px screen with JupyterLab's sidebar open.
 FONT, SMALL = 13, 11
-BOX_W, BOX_H = 86, 54
+BOX_W, BOX_H = 72, 54  # wide enough for a label and a number of 3 significant digits
 OP_R = 14  # the operation's circle, centred on the box's left edge
-GAP, LOCAL_GAP = 14, 62  # between a box and the next column's circle (wider when edges are labelled)
+GAP, LOCAL_GAP = 12, 58  # between a box and the next column's circle (wider when edges are labelled)
 ROW_GAP = 66
 MARGIN = 10
 POSITIVE, NEGATIVE = "#2b6cb0", "#c0392b"
@@ -50,7 +50,8 @@ def _label_markup(label):
 
 
 def _number(v):
-    return f"{v:.4g}".replace("-", "−")
+    """3 significant digits: enough to read a picture; the printouts beside it give all digits."""
+    return f"{v:.3g}".replace("-", "−")
 
 
 def layout(root):
@@ -109,8 +110,9 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
     pos = {k: (MARGIN + OP_R + c * step, top + r * ROW_GAP) for k, (c, r) in place.items()}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bplab-graph" width="{width:.0f}" height="{height:.0f}"'
-        # shrinks to fit a narrow page, but never below 4/5 of its size (then the page scrolls sideways)
-        f' viewBox="0 0 {width:.0f} {height:.0f}" style="max-width:100%;min-width:{0.8 * width:.0f}px;height:auto"'
+        # shrinks to fit a narrow page, but never below 3/4 of its size (then the page scrolls sideways):
+        # a 1-2-2 network's graph then fits a 1280 px screen with JupyterLab's sidebar open
+        f' viewBox="0 0 {width:.0f} {height:.0f}" style="max-width:100%;min-width:{0.75 * width:.0f}px;height:auto"'
         f' font-family="sans-serif" font-size="{FONT}">'
     ]
     if title:
