@@ -86,7 +86,9 @@ def _exponent(p, x):
 
 
 class Value:
-    """One scalar node of a computational graph: ``data`` (its value) and ``grad`` (dOut/dThis).
+    """One scalar node of a computational graph: ``data`` (its value) and ``grad``.
+
+    ``grad`` is d(root)/d(this node) once ``root.backward()`` has run (0.0 before).
 
     ``inputs`` are the nodes it was computed from, ``local_grads`` the local derivatives
     d(this)/d(input), one per input, evaluated when the node was made. ``op`` names the
@@ -107,7 +109,7 @@ class Value:
 
     # ------------------------------------------------------------------ arithmetic
     # Each operation: the forward rule, then the local derivative of the output with respect to
-    # each input, side by side.
+    # each input, side by side. In the comments x is ``self`` and y is ``other``.
 
     def __add__(self, other):
         other = _as_value(other, "+")
