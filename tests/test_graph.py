@@ -389,6 +389,24 @@ def test_layout_puts_every_node_right_of_its_inputs():
     assert len({place[id(n)] for n in order}) == len(order)  # no two boxes on one spot
 
 
+def test_the_tiny_network_drawing_fits_1280_px_with_the_sidebar_and_stays_readable():
+    """Notebook 07's 1-2-2 network: seen in JupyterLab at 1280x800 with the file browser open, the
+    output area is 828 px wide (measured with Chromium). The drawing may shrink to its min-width;
+    there its values and gradients must still be about 10 px tall, not the 8 px of a first draft."""
+    import re
+
+    tiny = bplab.Network([1, 2, 2], activations="sigmoid", seed=0)
+    graph = network_gradients(tiny, [0.5], [1.0, 0.0])
+    tree = ET.fromstring(graph_svg(graph.root, highlight=graph.z[1]))
+    width = float(tree.get("width"))
+    min_width = float(re.search(r"min-width:([0-9.]+)px", tree.get("style")).group(1))
+    assert min_width <= 828, "the loss end would be cut off on the right"
+    ns = "{http://www.w3.org/2000/svg}"
+    numbers = [t for t in tree.iter(f"{ns}text") if t.get("class") in ("bplab-gdata", "bplab-ggrad")]
+    size = float(numbers[0].get("font-size") or tree.get("font-size"))
+    assert size * min_width / width >= 9.5
+
+
 def test_svg_refuses_what_is_not_a_value():
     with pytest.raises(TypeError, match="root must be a bplab.graph.Value"):
         graph_svg(3.0)
