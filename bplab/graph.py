@@ -21,6 +21,10 @@ each path, and the shares add up (the multivariable chain rule sums over paths).
 neuron by neuron, runs ``backward()`` on it, and reads dC/dW^l, dC/db^l and the error terms
 delta^l_j = dC/dz^l_j (误差项) off the nodes. It never calls the matrix backward pass, so it is an
 independent check of BP1-BP4 (:func:`compare_with_backprop`).
+
+Reading order: :class:`Value` (each operation, then ``backward``) is the whole idea; ``total``,
+``maximum``, ``nodes`` and ``edges`` are small helpers; the part below "a network as a graph"
+only builds the graph of a network, neuron by neuron, and checks its inputs.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import numbers
 
 import numpy as np
 
+from .activations import LEAKY_SLOPE
 from .errors import _show, as_float_array, choice
 
 __all__ = [
@@ -65,8 +70,25 @@ def _as_value(other, op):
     return Value(_number(other, f"the other operand of {op}"), label=f"{float(other):g}")
 
 
+def _exponent(p, x):
+    """The exponent of x ** p as a float, or a sentence saying why x ** p has no derivative here."""
+    if isinstance(p, Value) or isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(
+            f"exponent p in x ** p must be a plain number such as 2 or 0.5 (a constant, not a Value),"
+            f" got {_show(p)}."
+        )
+    p = float(p)
+    if x == 0 and p < 1:
+        raise ValueError(f"x ** {p:g} at x = 0: its derivative {p:g} x^{p - 1:g} is infinite or undefined there.")
+    if x < 0 and not p.is_integer():
+        raise ValueError(f"x ** {p:g} needs x >= 0 for a non-whole exponent (else it is complex), got x = {x:g}.")
+    return p
+
+
 class Value:
-    """One scalar node of a computational graph: ``data`` (its value) and ``grad`` (dOut/dThis).
+    """One scalar node of a computational graph: ``data`` (its value) and ``grad``.
+
+    ``grad`` is d(root)/d(this node) once ``root.backward()`` has run (0.0 before).
 
     ``inputs`` are the nodes it was computed from, ``local_grads`` the local derivatives
     d(this)/d(input), one per input, evaluated when the node was made. ``op`` names the
@@ -87,7 +109,7 @@ class Value:
 
     # ------------------------------------------------------------------ arithmetic
     # Each operation: the forward rule, then the local derivative of the output with respect to
-    # each input, side by side.
+    # each input, side by side. In the comments x is ``self`` and y is ``other``.
 
     def __add__(self, other):
         other = _as_value(other, "+")
@@ -119,17 +141,7 @@ class Value:
         )
 
     def __pow__(self, p):
-        if isinstance(p, Value) or isinstance(p, bool) or not isinstance(p, numbers.Real):
-            raise TypeError(
-                f"exponent p in x ** p must be a plain number such as 2 or 0.5 (a constant, not a Value),"
-                f" got {_show(p)}."
-            )
-        p = float(p)
-        x = self.data
-        if x == 0 and p < 1:
-            raise ValueError(f"x ** {p:g} at x = 0: its derivative {p:g} x^{p - 1:g} is infinite there.")
-        if x < 0 and not p.is_integer():
-            raise ValueError(f"x ** {p:g} needs x >= 0 for a non-whole exponent (else it is complex), got x = {x:g}.")
+        p, x = _exponent(p, self.data), self.data
         try:
             # out = x^p;   d out/dx = p x^(p-1)
             return Value(x**p, inputs=(self,), local_grads=(p * x ** (p - 1),), op=f"**{p:g}")
@@ -185,29 +197,22 @@ class Value:
         return Value(max(self.data, 0.0), inputs=(self,), local_grads=(1.0 if self.data > 0 else 0.0,), op="relu")
 
     # ------------------------------------------------------------------ reverse mode
-    def backward(self, accumulate=True):
+    def backward(self):
         """Fill in ``grad`` = d(self)/d(node) for every node this one was computed from.
 
         Every grad is first set to 0 and this node's to 1 (d self/d self). Then the nodes are
-        visited from the last computed to the first (reverse topological order), so a node's
-        grad is complete before it is handed on to its inputs.
-
-        ``accumulate=False`` is a deliberately WRONG variant, for teaching: it overwrites
-        (``=``) instead of adding (``+=``), so a node that feeds several others keeps only the
-        share of the last path visited.
+        visited from the last computed to the first (reverse topological order), so a node has
+        received its share from every node it feeds before it hands its grad on to its inputs.
+        (``bplab.variants.backward_overwriting`` is the same walk with ``=`` for ``+=``: the bug
+        notebook 07 shows.)
         """
-        if not isinstance(accumulate, bool):
-            raise TypeError(f"accumulate must be True or False, got {_show(accumulate)}.")
         order = nodes(self)
         for node in order:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
             for inp, local in zip(node.inputs, node.local_grads):
-                if accumulate:
-                    inp.grad += local * node.grad  # chain rule: local gradient times upstream gradient
-                else:
-                    inp.grad = local * node.grad  # the bug: forgets the other paths
+                inp.grad += local * node.grad  # chain rule: local gradient times upstream gradient
 
 
 def total(values, label=""):
@@ -234,20 +239,20 @@ def nodes(root):
     """Every node ``root`` depends on, inputs before the nodes made from them (topological order)."""
     if not isinstance(root, Value):
         raise TypeError(f"root must be a Value, got {_show(root)}.")
+    # Depth-first, with a stack instead of recursion (a long chain would overflow Python's
+    # recursion limit). A node is met twice: the first time (done=False) it is pushed back with
+    # done=True and its inputs are pushed above it; so when it comes off the stack the second
+    # time, all its inputs are already in ``order``, and it goes in after them.
     order, seen = [], set()
     stack = [(root, False)]
-    while stack:  # depth-first, without recursion (a graph may be deep)
-        node, expanded = stack.pop()
-        if expanded:
+    while stack:
+        node, done = stack.pop()
+        if done:
             order.append(node)
-            continue
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        stack.append((node, True))
-        for inp in reversed(node.inputs):
-            if id(inp) not in seen:
-                stack.append((inp, False))
+        elif id(node) not in seen:
+            seen.add(id(node))
+            stack.append((node, True))
+            stack.extend((inp, False) for inp in reversed(node.inputs))
     return order
 
 
@@ -317,7 +322,7 @@ def _activate(name, z):
     if name == "identity":
         return z  # a = z: no new node
     if name == "leaky_relu":
-        return maximum(z, 0.01 * z)  # the slope 0.01 of bplab.activations.LEAKY_SLOPE
+        return maximum(z, LEAKY_SLOPE * z)  # max(z, 0.01 z): z for z > 0, 0.01 z otherwise
     return getattr(z, name)()  # sigmoid, tanh, relu
 
 
@@ -417,13 +422,13 @@ def compare_with_backprop(net, x, y, loss="half_sse", backward=None, rtol=1e-7, 
     ``bplab.variants.backward_missing_fprime`` to see the check catch a wrong formula). Raises
     AssertionError naming the first layer and quantity that differ; returns ``(graph, grads)``.
     """
-    graph = network_gradients(net, x, y, loss)
-    if net.dtype != np.float64:
+    if getattr(net, "dtype", np.float64) != np.float64:
         raise ValueError(
             f"compare_with_backprop needs a float64 network, got dtype {net.dtype.name}: the graph computes in"
             " Python floats (float64), so a float32 backward pass would differ by rounding alone."
             " Rebuild the network with dtype='float64'."
         )
+    graph = network_gradients(net, x, y, loss)
     if backward is None:
         grads = net.backward(net.forward(x), y, loss)
     else:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import bplab
 import bplab.network
 from bplab import variants
+from bplab.variants import backward_overwriting
 from bplab.graph import (
     GraphGradients,
     Value,
@@ -115,7 +116,7 @@ def test_gradients_accumulate_where_a_value_is_used_twice():
     assert x.grad == y.data + 1
     assert y.grad == x.data
     assert x.grad == pytest.approx(numeric_gradient(lambda x, y: x * y + x, 2.0, -3.0)[0])
-    f.backward(accumulate=False)  # the deliberately wrong variant keeps one path only
+    backward_overwriting(f)  # the deliberately wrong variant keeps one path only
     assert x.grad != y.data + 1
     assert x.grad in (y.data, 1.0)
 
@@ -124,7 +125,7 @@ def test_square_by_multiplying_a_value_by_itself():
     x = Value(1.5)
     (x * x).backward()
     assert x.grad == 2 * 1.5
-    (x * x).backward(accumulate=False)
+    backward_overwriting(x * x)
     assert x.grad == 1.5  # one of the two paths lost
 
 
@@ -176,7 +177,7 @@ def test_a_deep_chain_needs_no_recursion():
     (lambda: total([]), ValueError, ["at least one"]),
     (lambda: Value(1.5) ** 1e40, OverflowError, ["overflows", "1.5"]),
     (lambda: Value(10**400), ValueError, ["finite", "too large"]),
-    (lambda: Value(1.0).backward(accumulate="no"), TypeError, ["accumulate", "'no'"]),
+    (lambda: backward_overwriting("no"), TypeError, ["root", "'no'"]),
     (lambda: nodes(3.0), TypeError, ["root", "3.0"]),
     (lambda: numeric_gradient(lambda x: x, 1.0, h=0), ValueError, ["h", "> 0"]),
 ])
@@ -371,7 +372,7 @@ def test_svg_draws_every_node_and_edge_with_its_grad():
     assert len(grads) == len(boxes)
     z11 = next(g for g in boxes if g.get("data-label") == "z^1_1")
     shown = next(t for t in z11.iter(f"{ns}text") if t.get("class") == "bplab-ggrad").text
-    assert shown == f"{graph.z[1][0].grad:.4g}".replace("-", "−")
+    assert shown == f"{graph.z[1][0].grad:.3g}".replace("-", "−")
     assert z11.find(f"{ns}rect").get("stroke") == "#d48806"  # highlighted
     assert "<title>" not in svg and "a 2-2-1 network" in svg
     assert "bplab-ggrad" not in graph_svg(graph.root, show_grad=False)
@@ -386,6 +387,24 @@ def test_layout_puts_every_node_right_of_its_inputs():
             assert place[id(inp)][0] < place[id(node)][0]
     assert place[id(graph.root)][0] == ncols - 1
     assert len({place[id(n)] for n in order}) == len(order)  # no two boxes on one spot
+
+
+def test_the_tiny_network_drawing_fits_1280_px_with_the_sidebar_and_stays_readable():
+    """Notebook 07's 1-2-2 network: seen in JupyterLab at 1280x800 with the file browser open, the
+    output area is 828 px wide (measured with Chromium). The drawing may shrink to its min-width;
+    there its values and gradients must still be about 10 px tall, not the 8 px of a first draft."""
+    import re
+
+    tiny = bplab.Network([1, 2, 2], activations="sigmoid", seed=0)
+    graph = network_gradients(tiny, [0.5], [1.0, 0.0])
+    tree = ET.fromstring(graph_svg(graph.root, highlight=graph.z[1]))
+    width = float(tree.get("width"))
+    min_width = float(re.search(r"min-width:([0-9.]+)px", tree.get("style")).group(1))
+    assert min_width <= 828, "the loss end would be cut off on the right"
+    ns = "{http://www.w3.org/2000/svg}"
+    numbers = [t for t in tree.iter(f"{ns}text") if t.get("class") in ("bplab-gdata", "bplab-ggrad")]
+    size = float(numbers[0].get("font-size") or tree.get("font-size"))
+    assert size * min_width / width >= 9.5
 
 
 def test_svg_refuses_what_is_not_a_value():
@@ -407,6 +426,11 @@ def _notebook_cells():
     ("G.W[2][k][j].data * G.z[2][k].grad", "G.W[2][j][k].data * G.z[2][k].grad"),  # BP2 without the transpose
     ("G.a[l - 1][k].data * G.z[l][j].grad", "G.a[l][j].data * G.z[l][j].grad"),    # BP4 with the wrong activation
     ("a_node.grad * a_node.local_grads[0]", "a_node.grad"),                        # BP1 without f'
+    ("(1 - f.data**2) * 1.0 * y.data", "(1 - f.data) * 1.0 * y.data"),            # tanh' written as 1 - tanh
+    ("edges(f) if inp is node", "edges(f) if out is node"),                        # chain rule along the wrong edges
+    ("u.grad == g * v.data and", "u.grad == g * u.data and"),                      # multiply that does not swap
+    ("if u.data > v.data else", "if u.data < v.data else"),                        # max routing to the smaller input
+    ("backward_overwriting(f)\n", "f.backward()\n"),                              # no mistake made: nothing to see
 ])
 def test_a_check_cell_of_the_notebook_raises_on_a_wrong_formula(right, wrong, capsys):
     cells = _notebook_cells()
@@ -431,7 +455,7 @@ GRAPH_PUBLIC = {
     "Value / other": lambda j: Value(1.5) / j,
     "total(values)": lambda j: total(j),
     "maximum(y)": lambda j: maximum(Value(1.0), j),
-    "backward(accumulate)": lambda j: Value(1.0).backward(accumulate=j),
+    "backward_overwriting(root)": lambda j: backward_overwriting(j),
     "numeric_gradient(h)": lambda j: numeric_gradient(lambda v: v * v, 1.0, h=j),
     "network_gradients(x)": lambda j: network_gradients(NET, j, [1.0, 0.0]),
     "network_gradients(y)": lambda j: network_gradients(NET, [0.1, 0.2], j),

@@ -21,10 +21,13 @@ from html import escape
 
 from ..errors import _show
 
-BOX_W, BOX_H = 76, 46
-OP_R = 12  # the operation's circle, centred on the box's left edge
-GAP, LOCAL_GAP = 14, 56  # between a box and the next column's circle (wider when edges are labelled)
-ROW_GAP = 58
+# Sizes in px at 100 % zoom. The text is 13 px (local gradients 11 px) so that it stays readable
+# when a wide graph is shrunk to fit a 1280 px screen with JupyterLab's sidebar open.
+FONT, SMALL = 13, 11
+BOX_W, BOX_H = 72, 54  # wide enough for a label and a number of 3 significant digits
+OP_R = 14  # the operation's circle, centred on the box's left edge
+GAP, LOCAL_GAP = 12, 58  # between a box and the next column's circle (wider when edges are labelled)
+ROW_GAP = 66
 MARGIN = 10
 POSITIVE, NEGATIVE = "#2b6cb0", "#c0392b"
 OP_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−", "exp": "exp", "log": "log", "tanh": "tanh",
@@ -40,14 +43,15 @@ def _label_markup(label):
         base, sup = base.split("^", 1)
     out = escape(base)
     if sup:
-        out += f'<tspan dy="-5" font-size="9">{escape(sup)}</tspan>'
+        out += f'<tspan dy="-6" font-size="{SMALL}">{escape(sup)}</tspan>'
     if sub:
-        out += f'<tspan dy="{9 if sup else 4}" dx="{-5 * len(sup) if sup else 0}" font-size="9">{escape(sub)}</tspan>'
+        out += f'<tspan dy="{10 if sup else 4}" dx="{-6 * len(sup) if sup else 0}" font-size="{SMALL}">{escape(sub)}</tspan>'
     return out
 
 
 def _number(v):
-    return f"{v:.4g}".replace("-", "−")
+    """3 significant digits: enough to read a picture; the printouts beside it give all digits."""
+    return f"{v:.3g}".replace("-", "−")
 
 
 def layout(root):
@@ -95,26 +99,27 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
     items = ["box: name, value" + (", gradient (blue > 0, red < 0)" if show_grad else ""), "circle: the operation"]
     if local:
         items.append("edge: the local gradient")
-    legend = [items[0]]  # as few lines as the width allows (about 5.5 px per character)
+    legend = [items[0]]  # as few lines as the width allows (about 6.6 px per character)
     for item in items[1:]:
-        if (len(legend[-1]) + 3 + len(item)) * 5.5 < width - 2 * MARGIN:
+        if (len(legend[-1]) + 3 + len(item)) * 6.6 < width - 2 * MARGIN:
             legend[-1] += " · " + item
         else:
             legend.append(item)
-    top = MARGIN + (24 if title else 0) + 13 * len(legend) + 4  # the title, then the legend
+    top = MARGIN + (26 if title else 0) + 16 * len(legend) + 6  # the title, then the legend
     height = top + MARGIN + (nrows - 1) * ROW_GAP + BOX_H
     pos = {k: (MARGIN + OP_R + c * step, top + r * ROW_GAP) for k, (c, r) in place.items()}
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bplab-graph" width="{width:.0f}" height="{height:.0f}"'
-        # shrinks to fit a narrow page, but never below 3/4 of its size (then the page scrolls sideways)
+        # shrinks to fit a narrow page, but never below 3/4 of its size (then the page scrolls sideways):
+        # a 1-2-2 network's graph then fits a 1280 px screen with JupyterLab's sidebar open
         f' viewBox="0 0 {width:.0f} {height:.0f}" style="max-width:100%;min-width:{0.75 * width:.0f}px;height:auto"'
-        ' font-family="sans-serif" font-size="11">'
+        f' font-family="sans-serif" font-size="{FONT}">'
     ]
     if title:
-        out.append(f'<text x="{MARGIN}" y="{MARGIN + 12}" font-size="13" font-weight="bold">{escape(title)}</text>')
+        out.append(f'<text x="{MARGIN}" y="{MARGIN + 15}" font-size="15" font-weight="bold">{escape(title)}</text>')
     for i, line in enumerate(legend):
-        y = top - 8 - 13 * (len(legend) - 1 - i)
-        out.append(f'<text class="bplab-glegend" x="{MARGIN}" y="{y}" font-size="10" fill="#555">{escape(line)}</text>')
+        y = top - 10 - 16 * (len(legend) - 1 - i)
+        out.append(f'<text class="bplab-glegend" x="{MARGIN}" y="{y}" font-size="12" fill="#444">{escape(line)}</text>')
     labels = []
     for node in order:  # edges first, so the boxes sit on top
         x1, y1 = pos[id(node)]
@@ -132,9 +137,9 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
                 ' fill="none" stroke="#888" stroke-width="1.1"/>'
             )
             if local:
-                ly = ty + (i - (len(arriving) - 1) / 2) * 12 + (3 if len(arriving) > 1 else -4)
+                ly = ty + (i - (len(arriving) - 1) / 2) * 14 + (4 if len(arriving) > 1 else -5)
                 labels.append(
-                    f'<text class="bplab-glocal" x="{tx - 6:.1f}" y="{ly:.1f}" text-anchor="end" font-size="9"'
+                    f'<text class="bplab-glocal" x="{tx - 6:.1f}" y="{ly:.1f}" text-anchor="end" font-size="{SMALL}"'
                     f' fill="#7a5a00" stroke="#ffffff" stroke-width="3" paint-order="stroke">{_number(g)}</text>'
                 )
     out.extend(labels)  # above every edge, below the boxes
@@ -150,19 +155,19 @@ def graph_svg(root, local=False, highlight=(), title=None, show_grad=True):
         )
         if node.op:
             symbol = OP_SYMBOLS.get(node.op, node.op.replace("**", "^"))
-            size = 11 if len(symbol) == 1 else 8
+            size = FONT if len(symbol) == 1 else 10
             out.append(
                 f'<circle cx="{x:.1f}" cy="{y + BOX_H / 2:.1f}" r="{OP_R}" fill="#eef3fb" stroke="#555"/>'
                 f'<text x="{x:.1f}" y="{y + BOX_H / 2 + size / 3:.1f}" text-anchor="middle"'
                 f' font-size="{size}">{escape(symbol)}</text>'
             )
         if node.label:
-            out.append(f'<text x="{x + OP_R + 3:.1f}" y="{y + 13:.1f}" font-weight="bold">{_label_markup(node.label)}</text>')
-        out.append(f'<text class="bplab-gdata" x="{x + OP_R + 3:.1f}" y="{y + 27:.1f}">{_number(node.data)}</text>')
+            out.append(f'<text x="{x + OP_R + 3:.1f}" y="{y + 16:.1f}" font-weight="bold">{_label_markup(node.label)}</text>')
+        out.append(f'<text class="bplab-gdata" x="{x + OP_R + 3:.1f}" y="{y + 32:.1f}">{_number(node.data)}</text>')
         if show_grad:
             color = POSITIVE if node.grad > 0 else NEGATIVE if node.grad < 0 else "#666"
             out.append(
-                f'<text class="bplab-ggrad" x="{x + OP_R + 3:.1f}" y="{y + 40:.1f}" fill="{color}">{_number(node.grad)}</text>'
+                f'<text class="bplab-ggrad" x="{x + OP_R + 3:.1f}" y="{y + 48:.1f}" fill="{color}">{_number(node.grad)}</text>'
             )
         out.append("</g>")
     out.append("</svg>")
