@@ -122,3 +122,22 @@ def test_an_edit_to_bplab_takes_effect_in_a_new_interpreter(binder_copy, tmp_pat
     with open(repo / "bplab" / "network.py", "a", encoding="utf-8") as f:
         f.write("\nLEARNER_EDIT = 'a learner was here'\n")
     assert _run(python, code, tmp_path) == "a learner was here"
+
+
+
+def test_ci_runs_the_readme_two_commands():
+    """.ci/run runs command 1 (without opening JupyterLab), then command 2, as the README writes them
+    (up to ``python -m`` before pip and pip's ``-q``)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    first, second = re.findall(r"```bash\n(.+?)\n```", section)[:2]
+    install, opens = first.split(" && ")
+    assert install == "pip install -r requirements.txt" and opens.startswith("jupyter lab notebooks/")
+    assert second.startswith("pip install -r requirements-dev.txt && ") and second.endswith("python -m pytest")
+
+    def plain(line):
+        return line.replace("python -m pip", "pip").replace(" -q ", " ").strip()
+
+    ci = [plain(line) for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    run = [line for line in ci if line.startswith("pip install -r") or "pytest" in line]
+    assert run == [install, second]
