@@ -21,8 +21,7 @@ copyright = "the bplab authors, MIT License"
 
 extensions = [
     "myst_nb",  # Markdown pages and .ipynb notebooks, executed at build time
-    "sphinx.ext.autodoc",  # the API reference, from the docstrings
-    "sphinx.ext.napoleon",
+    "sphinx.ext.autodoc",  # the API reference, from the docstrings (shown as written)
     "sphinx-mathjax-offline",  # MathJax 3 copied into _static/, no CDN
     "bplab_site",  # docs/_ext/bplab_site.py: kernel notices and the static stepper
 ]
@@ -53,7 +52,7 @@ myst_heading_anchors = 3
 
 # -- API reference ----------------------------------------------------------------------
 autodoc_member_order = "bysource"
-autodoc_default_options = {"members": True, "show-inheritance": True}
+autodoc_default_options = {"members": True}
 
 # -- bplab_site -------------------------------------------------------------------------
 # Notebooks whose widgets need a running kernel (fnmatch patterns on the page name; each

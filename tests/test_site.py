@@ -60,7 +60,7 @@ def test_api_reference_documents_every_module():
     """A module added to bplab (or moved) must be added to docs/api.md; the -W build fails on
     one that no longer exists. bplab.tools holds maintainers' commands, not the API."""
     api = (DOCS / "api.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"^```\{automodule\} (bplab[\w.]*)", api, flags=re.M))
+    documented = set(re.findall(r"^\.\. automodule:: (bplab[\w.]*)", api, flags=re.M))
     modules = {"bplab"} | {
         m.name for m in pkgutil.walk_packages(bplab.__path__, "bplab.")
         if not m.name.startswith("bplab.tools") and not any(p.startswith("_") for p in m.name.split("."))

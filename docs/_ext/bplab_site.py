@@ -12,6 +12,10 @@
    never show outputs of an older bplab.
 4. Links between notebooks work through the ``docs/notebooks`` symlink (see
    ``NotebookLinks``).
+5. The API reference shows each docstring as it is written, in a fixed-width block.
+   bplab's docstrings are plain text for ``help()`` and for reading in the source: aligned
+   tables of steps, ASCII formulas such as ``|g_bp - g_num|`` and indented examples, which
+   reStructuredText would misread (substitutions, block quotes) and reflow.
 """
 
 from __future__ import annotations
@@ -99,6 +103,11 @@ class NotebookLinks(SphinxPostTransform):
                 node["reftarget"] = "notebooks/" + target[len(real):]
 
 
+def docstring_as_written(app, what, name, obj, options, lines):
+    if lines:
+        lines[:] = [".. code-block:: text", ""] + ["    " + line if line.strip() else "" for line in lines] + [""]
+
+
 def write_static_stepper(app, exception):
     if exception is not None or app.builder.format != "html":
         return
@@ -113,4 +122,5 @@ def setup(app):
     app.connect("env-get-outdated", reexecute_notebooks)
     app.connect("build-finished", write_static_stepper)
     app.add_post_transform(NotebookLinks)
+    app.connect("autodoc-process-docstring", docstring_as_written)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
