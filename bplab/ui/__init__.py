@@ -1,0 +1,11 @@
+"""The interface: what a learner looks at and clicks, kept apart from the core it shows.
+
+- ``stepper``: the plain state of the propagation stepper (every step's formula, numbers, diagram).
+- ``diagram``: the network drawn as SVG.
+- ``playground``: the plain state of the training playground.
+- ``widgets``: thin ipywidgets views over that state (needs ipywidgets).
+- ``plots``: matplotlib figures (needs matplotlib).
+
+Everything here imports the core (``bplab.network``, ``bplab.training``, ...); nothing in the core
+imports this package. The old paths ``bplab.stepper``, ``bplab.widgets``, ... still work.
+"""
