@@ -75,7 +75,17 @@ def test_api_reference_documents_every_module():
     api = (DOCS / "api.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\.\. automodule:: (bplab[\w.]*)", api, flags=re.M)
     assert len(documented) == len(set(documented)), "a module is documented twice"
-    assert set(documented) == _public_modules()
+    modules = _public_modules()
+    assert set(documented) - modules == set(), "docs/api.md documents modules that are gone or aliases"
+    assert modules - set(documented) == set(), "add these modules to docs/api.md"
+
+
+def test_readme_and_pages_workflow_build_the_site_with_the_same_command():
+    command = "python -m sphinx -W -b html docs docs/_build/html"
+    assert command in (ROOT / "README.md").read_text(encoding="utf-8")
+    workflow = (ROOT / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    assert f"run: {command}" in workflow
+    assert "path: docs/_build/html" in workflow and "actions/deploy-pages" in workflow
 
 
 def test_docs_take_the_notebooks_from_the_notebooks_folder_without_copying():
