@@ -235,7 +235,16 @@ def test_site_in_chromium_with_the_network_blocked(served, site, artifacts):
             expect(status).to_have_text(expected.status(1))
             frame.locator(".bplab-next").click()
             expect(status).to_have_text(expected.status(2))
-            page.screenshot(path=str(artifacts / "site-static-stepper.png"))
+            # the frame grows to its content, so the walk-through never scrolls inside the page
+            page.wait_for_function(
+                """() => {
+                    const f = document.querySelector("iframe.bplab-static-stepper");
+                    return f.clientHeight !== 900 && f.contentDocument.documentElement.scrollHeight <= f.clientHeight;
+                }"""
+            )
+            page.screenshot(path=str(artifacts / "site-static-stepper.png"), full_page=True)
+            page.set_viewport_size({"width": 1920, "height": 1080})
+            page.screenshot(path=str(artifacts / "site-static-stepper-1920.png"))
         finally:
             browser.close()
     assert outside == [], f"the site requested addresses outside this machine: {outside}"
