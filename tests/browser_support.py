@@ -177,3 +177,15 @@ def open_and_run_all(page, lab, notebook):
     assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
 
 
+
+
+def ensure_file_browser_open(page):
+    """Open JupyterLab's left sidebar on the file browser if it is closed (it is open when JupyterLab starts),
+    so that widgets are measured in the width a learner has."""
+    panel = page.locator("#filebrowser")
+    if not panel.is_visible():
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']").click()
+    from playwright.sync_api import expect
+
+    expect(panel).to_be_visible()
+    page.wait_for_timeout(300)  # the notebook panel takes the remaining width

@@ -3,7 +3,9 @@
 - ``stepper``: the plain state of the propagation stepper (every step's formula, numbers, diagram).
 - ``diagram``: the network drawn as SVG.
 - ``playground``: the plain state of the training playground.
-- ``widgets``: thin ipywidgets views over that state (needs ipywidgets).
+- ``playground_view``: the playground's pictures as SVG text and PNG bytes, drawn with numpy alone.
+- ``widgets``: thin ipywidgets views over that state (needs ipywidgets); the playground's widget is in
+  ``playground_widget``.
 - ``plots``: matplotlib figures (needs matplotlib).
 
 Everything here imports the core (``bplab.network``, ``bplab.training``, ...); nothing in the core
