@@ -45,7 +45,7 @@ __all__ = [
     "seed000",
     "seed003",
     "seed004",
-    "check",
+    "verify",
     "show",
     "first_differing_digit",
     "fprime_at",
@@ -108,7 +108,7 @@ class Nudge:
         scale = max(abs(self.change), abs(self.predicted))
         return 0.0 if scale == 0 else abs(self.change - self.predicted) / scale
 
-    def check(self, rtol=1e-3):
+    def verify(self, rtol=1e-3):
         """Raise AssertionError unless the change of C agrees with delta^l_j eps within ``rtol``."""
         if not self.rel_error <= rtol:
             raise AssertionError(
@@ -472,7 +472,7 @@ def _nonzero_somewhere(diff, points=3, seed=0):
     return None
 
 
-def check(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
+def verify(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
     """:func:`bplab.symbolic.check_step` for formulas with general activations f (``sympy.Function``).
 
     First sympy tries to prove ``lhs == rhs`` for *every* f. When it cannot (it can't evaluate a general

@@ -34,7 +34,7 @@ def test_nudge_moves_the_loss_by_delta_times_eps(activations):
     grads = net.gradients(x, y)
     for l in (1, 2):
         for j in range(1, net.sizes[l] + 1):
-            n = D.nudge(net, x, y, l, j, 1e-5).check(rtol=1e-3)
+            n = D.nudge(net, x, y, l, j, 1e-5).verify(rtol=1e-3)
             assert n.delta == grads.delta[l][j - 1]
 
 
@@ -50,9 +50,9 @@ def test_nb03_nudge_check_raises_for_a_wrong_delta():
     x, y = np.array([0.5, -1.0]), np.array([1.0, 0.0])
     g = net.gradients(x, y)
     with pytest.raises(AssertionError, match=r"nudging z\^1_2 .* relative error"):
-        D.nudge(net, x, y, 1, 2, 1e-5, delta=2 * g.delta[1]).check()
+        D.nudge(net, x, y, 1, 2, 1e-5, delta=2 * g.delta[1]).verify()
     with pytest.raises(AssertionError):
-        D.nudge(net, x, y, 1, 1, 1e-5, delta=net.layer_activation(1).df(g.delta[1], g.delta[1])).check()
+        D.nudge(net, x, y, 1, 1, 1e-5, delta=net.layer_activation(1).df(g.delta[1], g.delta[1])).verify()
 
 
 def test_nudge_errors_name_the_argument():
@@ -167,11 +167,11 @@ def s0():
 
 def test_nb02_seed000_xi_and_weight_gradient(s0):
     xi = {l: s0.delta(l) for l in (1, 2, 3)}
-    D.check("xi_L", xi[3], (s0.activate(3, s0.z[3]) - s0.y).multiply_elementwise(s0.fprime(3)))
+    D.verify("xi_L", xi[3], (s0.activate(3, s0.z[3]) - s0.y).multiply_elementwise(s0.fprime(3)))
     for l in (2, 1):
-        D.check("xi_l", xi[l], (s0.W[l + 1].T * s0.above(l, xi[l + 1])).multiply_elementwise(s0.fprime(l)))
+        D.verify("xi_l", xi[l], (s0.W[l + 1].T * s0.above(l, xi[l + 1])).multiply_elementwise(s0.fprime(l)))
     for l in (3, 2, 1):
-        D.check("dC/dW_l", s0.grad_W(l), s0.along_forward(l, xi[l]) * s0.a[l - 1].T)
+        D.verify("dC/dW_l", s0.grad_W(l), s0.along_forward(l, xi[l]) * s0.a[l - 1].T)
     assert s0.dz_dW(2, 1) == sp.Matrix.vstack(s0.a[1].T, sp.zeros(1, 3))
     assert not s0.bias and str(s0.z[1][0]) == "a^1_1" and str(s0.a[1][0]) == "o^1_1"
 
@@ -179,11 +179,11 @@ def test_nb02_seed000_xi_and_weight_gradient(s0):
 def test_nb02_seed000_checks_raise_for_wrong_formulas(s0):
     xi = {l: s0.delta(l) for l in (1, 2)}
     with pytest.raises(AssertionError, match="xi_1"):           # W instead of its transpose... shape-free slip:
-        D.check("xi_1", xi[1], s0.W[2].T * s0.above(1, xi[2]))  # the missing f'(a_1)
+        D.verify("xi_1", xi[1], s0.W[2].T * s0.above(1, xi[2]))  # the missing f'(a_1)
     with pytest.raises(AssertionError, match="dC/dW_1"):
-        D.check("dC/dW_1", s0.grad_W(1), 2 * s0.along_forward(1, xi[1]) * s0.a[0].T)
+        D.verify("dC/dW_1", s0.grad_W(1), 2 * s0.along_forward(1, xi[1]) * s0.a[0].T)
     with pytest.raises(AssertionError, match="da/dW"):
-        D.check("da/dW", s0.dz_dW(2, 1), sp.Matrix.vstack(sp.zeros(1, 3), s0.a[1].T))
+        D.verify("da/dW", s0.dz_dW(2, 1), sp.Matrix.vstack(sp.zeros(1, 3), s0.a[1].T))
 
 
 def test_nb05_seed003_decay_and_weight_gradient():
@@ -192,24 +192,24 @@ def test_nb05_seed003_decay_and_weight_gradient():
     decay = lam / 2 * sum(w**2 for l in u.W for w in u.W[l])
     for l in u.W:
         d_decay = u.W[l].applyfunc(lambda w: decay.diff(w))
-        D.check("decay", d_decay, lam * u.W[l])
-        D.check("dJ/dW", u.grad_W(l) + d_decay, u.along_forward(l, u.delta(l)) * u.a[l - 1].T + lam * u.W[l])
+        D.verify("decay", d_decay, lam * u.W[l])
+        D.verify("dJ/dW", u.grad_W(l) + d_decay, u.along_forward(l, u.delta(l)) * u.a[l - 1].T + lam * u.W[l])
         with pytest.raises(AssertionError, match="decay"):
-            D.check("decay", d_decay, lam / 2 * u.W[l])               # forgot the 2 from the square
+            D.verify("decay", d_decay, lam / 2 * u.W[l])               # forgot the 2 from the square
         with pytest.raises(AssertionError, match="dJ/dW"):
-            D.check("dJ/dW", u.grad_W(l) + d_decay, u.along_forward(l, u.delta(l)) * u.a[l - 1].T)   # no lambda W
+            D.verify("dJ/dW", u.grad_W(l) + d_decay, u.along_forward(l, u.delta(l)) * u.a[l - 1].T)   # no lambda W
     assert str(u.W[1][1, 0]) == "W^(1)_21" and str(u.z[1][0]) == "z^(2)_1" and str(u.a[0][0]) == "a^(1)_1"
 
 
 def test_nb08_seed004_delta_checks_pass_and_fail():
     s4 = D.seed004([2, 3, 2, 1])
     d3, d2 = s4.delta(3), s4.delta(2)
-    D.check("delta^(2)", d2, s4.fprime(2).multiply_elementwise(s4.W[3].T * s4.above(2, d3)))
-    D.check("dL/db^(2)", s4.grad_b(2), s4.along_forward(2, d2))
+    D.verify("delta^(2)", d2, s4.fprime(2).multiply_elementwise(s4.W[3].T * s4.above(2, d3)))
+    D.verify("dL/db^(2)", s4.grad_b(2), s4.along_forward(2, d2))
     with pytest.raises(AssertionError, match=r"delta\^\(2\)"):
-        D.check("delta^(2)", d2, s4.W[3].T * s4.above(2, d3))              # the missing f_2'
+        D.verify("delta^(2)", d2, s4.W[3].T * s4.above(2, d3))              # the missing f_2'
     with pytest.raises(AssertionError, match=r"delta\^\(3\)"):
-        D.check("delta^(3)", d3, (s4.y - s4.activate(3, s4.z[3])).multiply_elementwise(s4.fprime(3)))   # sign
+        D.verify("delta^(3)", d3, (s4.y - s4.activate(3, s4.z[3])).multiply_elementwise(s4.fprime(3)))   # sign
     assert str(s4.a[1][0]) == "n^(1)_1"
 
 
@@ -217,9 +217,9 @@ def test_nb04_per_neuron_local_gradient_check_raises_for_the_wrong_sign():
     phi = sp.Function("phi")
     v, d = sp.symbols("v_j d_j")
     delta_j = -sp.diff(sp.Rational(1, 2) * (d - phi(v)) ** 2, v)
-    D.check("local gradient", delta_j, (d - phi(v)) * D.fprime_at(phi, v))
+    D.verify("local gradient", delta_j, (d - phi(v)) * D.fprime_at(phi, v))
     with pytest.raises(AssertionError, match="local gradient"):
-        D.check("local gradient", delta_j, -(d - phi(v)) * D.fprime_at(phi, v))
+        D.verify("local gradient", delta_j, -(d - phi(v)) * D.fprime_at(phi, v))
 
 
 def test_nb04_evaluate_puts_in_bplabs_numbers():
@@ -240,10 +240,10 @@ def test_nb04_evaluate_puts_in_bplabs_numbers():
 
 def test_check_verifies_general_f_identities_symbolically_first():
     s0 = D.seed000([1, 1, 1])
-    step = D.check("xi_2", s0.delta(2), (s0.activate(2, s0.z[2]) - s0.y).multiply_elementwise(s0.fprime(2)))
+    step = D.verify("xi_2", s0.delta(2), (s0.activate(2, s0.z[2]) - s0.y).multiply_elementwise(s0.fprime(2)))
     assert "simplifies to 0" in step.method
     with pytest.raises(AssertionError, match="shapes"):
-        D.check("shapes", sp.Matrix([1, 2]), sp.Matrix([[1, 2]]) * sp.Function("f")(sp.Symbol("t")).diff(sp.Symbol("t")))
+        D.verify("shapes", sp.Matrix([1, 2]), sp.Matrix([[1, 2]]) * sp.Function("f")(sp.Symbol("t")).diff(sp.Symbol("t")))
 
 
 # ---------------------------------------------------------------------------------------- notebooks 06, 08, 09
