@@ -13,9 +13,9 @@ from ..errors import positive_int
 from ..losses import LOSSES
 from ..network import Network
 from .cost import check_verify_cost
-from .formulas import _exact, _loss_expr
+from .formulas import exact_rational, loss_formula
 from .network import SymbolicNetwork
-from .steps import _is_zero, _random_point, _zero_test
+from .steps import is_zero, random_point, zero_test
 
 
 @dataclass
@@ -79,7 +79,7 @@ class _Checker:
         """Returns (passed, method, detail). ``z_free``: free z symbols to put on both branches."""
         diffs = [sp.sympify(u - v) for u, v in zip(lhs, rhs)]
         if not any(d.has(sp.Piecewise) for d in diffs):
-            verdicts = [_is_zero(d, self.rng) for d in diffs]
+            verdicts = [is_zero(d, self.rng) for d in diffs]
             if all(v is True for v in verdicts):
                 return True, "symbolic: lhs - rhs simplifies to 0", ""
             if any(v is False for v in verdicts):
@@ -98,7 +98,7 @@ class _Checker:
         symbols = sorted(set().union(*(d.free_symbols for d in diffs)), key=lambda s: s.name)
         bad = False
         signs = {}
-        tests = [_zero_test(d) for d in diffs]
+        tests = [zero_test(d) for d in diffs]
         for p in range(self.points):
             fixed = {}
             if z_free is not None:
@@ -106,7 +106,7 @@ class _Checker:
                 for j, s in enumerate(z_free):
                     mag = sp.Rational(self.rng.randint(1, 16), 8)
                     fixed[s] = mag if (p + j) % 2 == 0 else -mag
-            pt = _random_point(symbols, self.rng, fixed)
+            pt = random_point(symbols, self.rng, fixed)
             for s in z_free or ():
                 if s in pt:
                     signs.setdefault(s.name, [0, 0])[0 if pt[s] > 0 else 1] += 1
@@ -154,7 +154,7 @@ def verify_bp_equations(activations="sigmoid", sizes=(2, 3, 2), loss="half_sse",
     check_verify_cost(checked_sizes, bias, piecewise)  # before building: nested Piecewise formulas are slow to build
     sn = SymbolicNetwork(sizes, activations, bias)
     points = positive_int(points, "points")
-    sn._check_loss(loss)
+    sn.check_loss(loss)
     L = sn.L
     chk = _Checker(points, seed)
     report = BPReport(list(sn.sizes), sn.activations, loss, sn.bias)
@@ -169,7 +169,7 @@ def verify_bp_equations(activations="sigmoid", sizes=(2, 3, 2), loss="half_sse",
     zL = sn.z_sym[L]
     # BP1
     aL = sn.a_sym[L]
-    grad_a = sp.Matrix([sp.diff(_loss_expr(loss, aL, sn.y), s) for s in aL])  # nabla_a C
+    grad_a = sp.Matrix([sp.diff(loss_formula(loss, aL, sn.y), s) for s in aL])  # nabla_a C
     grad_a = grad_a.xreplace(dict(zip(aL, sn.f(L, zL))))
     softL = sn.layer_activation(L).is_softmax
     add("BP1", L, "dC/dz^L = " + ("J^T nabla_a C (softmax)" if softL else "nabla_a C ⊙ f'(z^L)"),
@@ -224,7 +224,7 @@ def _check_bplab_code(sn, loss, delta, report, chk):
             gv = rng.integers(-16, 17, size=act.n) / 8.0
             av = act.f(zv[None, :])
             got = act.backprop(gv[None, :], zv[None, :], av)[0]
-            Jv = np.array(J.xreplace({s: _exact(v) for s, v in zip(zs, zv)}).evalf(30), dtype=float)
+            Jv = np.array(J.xreplace({s: exact_rational(v) for s, v in zip(zs, zv)}).evalf(30), dtype=float)
             want = Jv.T @ gv
             worst = max(worst, float(np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want)))))
         ok = worst < 1e-12
@@ -249,8 +249,8 @@ def _check_bplab_code(sn, loss, delta, report, chk):
         else:
             yv = rng.integers(0, 9, size=act.n) / 8.0
         got = lossf.output_delta(zv[None, :], av, yv[None, :], act)[0]
-        pt = {s: _exact(v) for s, v in zip(sn.z_sym[L], zv)}
-        pt.update({s: _exact(v) for s, v in zip(sn.y, yv)})
+        pt = {s: exact_rational(v) for s, v in zip(sn.z_sym[L], zv)}
+        pt.update({s: exact_rational(v) for s, v in zip(sn.y, yv)})
         want = np.array([float(sp.N(d.xreplace(pt), 30)) for d in delta[L]])
         worst = max(worst, float(np.max(np.abs(got - want) / np.maximum(1.0, np.abs(want)))))
     ok = worst < 1e-12

@@ -16,8 +16,8 @@ import sympy as sp
 from ..errors import as_float_array, positive_int
 from ..network import Layers, Network, check_network
 from .cost import check_cost, check_forward_cost
-from .formulas import _act_key, _loss_expr, _parameter_index
-from .network import _for_net
+from .formulas import activations_key, loss_formula, parameter_index
+from .network import symbolic_network_for
 
 
 class _Compiled:
@@ -36,7 +36,7 @@ class _Compiled:
     def __init__(self, sizes, act_key, bias, loss):
         acts = act_key if isinstance(act_key, str) else [a if isinstance(a, str) else list(a) for a in act_key]
         layer_act = [None] + Network._layer_activations(acts, list(sizes))
-        self.params = _parameter_index(sizes, bias)
+        self.params = parameter_index(sizes, bias)
         L = len(sizes) - 1
         P = sp.symbols(f"p0:{len(self.params)}")
         X = sp.symbols(f"x0:{sizes[0]}")
@@ -61,14 +61,14 @@ class _Compiled:
         a = sp.Matrix(X)
         for l in range(1, L + 1):
             a = f(l, lin(l, a))
-        self.loss_fn = sp.lambdify(P + X + Y, _loss_expr(loss, a, Y), modules="mpmath")
+        self.loss_fn = sp.lambdify(P + X + Y, loss_formula(loss, a, Y), modules="mpmath")
         self.act_fns = {l: sp.lambdify(Z[l], list(f(l, Z[l])), modules="mpmath") for l in range(1, L + 1)}
         self.delta_fns = {}
         for l in range(1, L + 1):
             a = f(l, sp.Matrix(Z[l]))
             for k in range(l + 1, L + 1):
                 a = f(k, lin(k, a))
-            C_l = _loss_expr(loss, a, Y)
+            C_l = loss_formula(loss, a, Y)
             d = [sp.diff(C_l, s) for s in Z[l]]
             self.delta_fns[l] = sp.lambdify(Z[l] + P + Y, d, modules="mpmath", cse=True)
 
@@ -108,14 +108,14 @@ def _compiled(sizes, act_key, bias, loss):
     return _Compiled(sizes, act_key, bias, loss)
 
 
-def _compiled_for(net, loss, samples=0):
+def compiled_for(net, loss, samples=0):
     """The compiled formulas of ``net``'s shape, after refusing a shape whose predicted cost is too high
     (:func:`bplab.symbolic.cost.check_cost`; ``samples`` > 0 adds the three-way check's central differences)."""
     check_cost(net, samples)
-    return _compiled(tuple(net.sizes), _act_key(net.activations), net.bias, loss)
+    return _compiled(tuple(net.sizes), activations_key(net.activations), net.bias, loss)
 
 
-def _mp(values):
+def to_mpf(values):
     return [mpmath.mpf(float(v)) for v in np.ravel(values)]  # mpf(float) is exact
 
 
@@ -155,7 +155,7 @@ class ExactValues:
         return f"ExactValues({', '.join(keys)}, loss={self.loss}, digits={self.digits})"
 
 
-def _check_digits(digits):
+def check_digits(digits):
     return positive_int(digits, "digits", minimum=15)
 
 
@@ -183,10 +183,10 @@ def exact_forward(net, x, digits=30):
     example) evaluated by sympy's ``evalf``, which guarantees the digits it returns.
     """
     check_network(net)
-    digits = _check_digits(digits)
+    digits = check_digits(digits)
     xv = _single_sample(net, x)
     check_forward_cost(net)
-    sn = _for_net(net)
+    sn = symbolic_network_for(net)
     subs = sn.substitutions(net, xv)
     z, a, ze, ae = [], [_floats(xv, digits)], [], [np.array(list(sn.a[0].xreplace(subs)), dtype=object)]
     for l in range(1, net.L + 1):
@@ -215,12 +215,12 @@ def exact_gradients(net, x, y, loss="half_sse", digits=30):
     cancellations (such as a^L - y) cannot eat into the ``digits`` returned.
     """
     check_network(net)
-    digits = _check_digits(digits)
+    digits = check_digits(digits)
     xv = _single_sample(net, x)
     net._loss(loss)  # same compatibility rule as backprop
     Y = net._targets(y, 1, loss)[0]
-    comp = _compiled_for(net, loss)
-    P, X, Yv = _mp(net.theta), _mp(xv), _mp(Y)
+    comp = compiled_for(net, loss)
+    P, X, Yv = to_mpf(net.theta), to_mpf(xv), to_mpf(Y)
     with mpmath.workdps(digits + 15):
         zm, am, dm, g = comp.gradients(P, X, Yv, net.sizes, net.bias)
         C = comp.loss_fn(*P, *X, *Yv)

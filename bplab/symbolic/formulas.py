@@ -9,17 +9,17 @@ HALF = sp.Rational(1, 2)
 
 
 # --------------------------------------------------------------------- helpers
-def _idx(*ij):
+def subscript(*ij):
     """Subscript text for 1-based indices: '12' when all are < 10, else '1,12'."""
     return ("" if all(i < 10 for i in ij) else ",").join(str(i) for i in ij)
 
 
-def _vector(name, n, layer=None, **assumptions):
+def symbol_column(name, n, layer=None, **assumptions):
     sup = "" if layer is None else f"^{{{layer}}}"
     return sp.Matrix([sp.Symbol(f"{name}{sup}_{{{j + 1}}}", **assumptions) for j in range(n)])
 
 
-def _loss_expr(loss, a, y):
+def loss_formula(loss, a, y):
     """Per-sample loss as a sympy expression of the output column ``a`` and targets ``y``.
 
     The same formulas as :mod:`bplab.losses` (whose numpy code can't take symbols).
@@ -33,19 +33,19 @@ def _loss_expr(loss, a, y):
     return -sum(y[j] * sp.log(a[j]) + (1 - y[j]) * sp.log(1 - a[j]) for j in range(n))
 
 
-def _exact(value):
+def exact_rational(value):
     """A float as the exact rational it stores (every binary float is one: 0.1 -> 3602879701896397/2**55)."""
     return sp.Rational(float(value))
 
 
-def _act_key(activations):
+def activations_key(activations):
     if isinstance(activations, str):
         return activations
     return tuple(a if isinstance(a, str) else tuple(a) for a in activations)
 
 
 
-def _parameter_index(sizes, bias):
+def parameter_index(sizes, bias):
     """``[(l, "W" or "b", 1-based index), ...]`` in the order of ``net.theta``."""
     out = []
     for l in range(1, len(sizes)):

@@ -10,7 +10,7 @@ import sympy as sp
 from ..errors import _show, as_float_array, choice
 from ..losses import LOSS_NAMES, LOSSES
 from ..network import Layers, Network, check_network
-from .formulas import _act_key, _exact, _idx, _loss_expr, _parameter_index, _vector
+from .formulas import activations_key, exact_rational, loss_formula, parameter_index, subscript, symbol_column
 
 
 class SymbolicNetwork:
@@ -41,17 +41,17 @@ class SymbolicNetwork:
         self._act = [None] + Network._layer_activations(activations, self.sizes)
         self.activations = [act.spec for act in self._act[1:]]
         L = self.L
-        self.x = _vector("x", sizes[0])
-        self.y = _vector("y", sizes[-1])
+        self.x = symbol_column("x", sizes[0])
+        self.y = symbol_column("y", sizes[-1])
         W, b = [], []
         for l in range(1, L + 1):
             n, m = sizes[l], sizes[l - 1]
-            W.append(sp.Matrix(n, m, lambda j, k, l=l: sp.Symbol(f"w^{{{l}}}_{{{_idx(j + 1, k + 1)}}}")))
-            b.append(_vector("b", n, l) if bias else None)
+            W.append(sp.Matrix(n, m, lambda j, k, l=l: sp.Symbol(f"w^{{{l}}}_{{{subscript(j + 1, k + 1)}}}")))
+            b.append(symbol_column("b", n, l) if bias else None)
         self.W = Layers(W, 1, "W")
         self.b = Layers(b, 1, "b") if bias else None
-        self.z_sym = Layers([_vector("z", sizes[l], l) for l in range(1, L + 1)], 1, "z_sym")
-        self.a_sym = Layers([_vector("a", sizes[l], l) for l in range(0, L + 1)], 0, "a_sym")
+        self.z_sym = Layers([symbol_column("z", sizes[l], l) for l in range(1, L + 1)], 1, "z_sym")
+        self.a_sym = Layers([symbol_column("a", sizes[l], l) for l in range(0, L + 1)], 0, "a_sym")
         z, a = [], [self.x]
         for l in range(1, L + 1):
             z.append(self.pre_activation(l, a[-1]))
@@ -93,26 +93,26 @@ class SymbolicNetwork:
 
     def loss(self, loss="half_sse", a=None, y=None):
         """The per-sample loss C as an expression (default: of the network's output a[L] and y)."""
-        self._check_loss(loss)
-        return _loss_expr(loss, self.a[self.L] if a is None else a, self.y if y is None else y)
+        self.check_loss(loss)
+        return loss_formula(loss, self.a[self.L] if a is None else a, self.y if y is None else y)
 
     def loss_of_z(self, l, loss="half_sse"):
         """C as a function of the free symbols z_sym[l] (and of W, b of layers above l, and y).
 
         Its gradient with respect to z_sym[l] is delta^l, by the definition delta^l = dC/dz^l.
         """
-        self._check_loss(loss)
+        self.check_loss(loss)
         a = self.f(l, self.z_sym[l])
         for k in range(l + 1, self.L + 1):
             a = self.f(k, self.pre_activation(k, a))
-        return _loss_expr(loss, a, self.y)
+        return loss_formula(loss, a, self.y)
 
     def delta(self, l, loss="half_sse"):
         """delta^l = dC/dz^l (a column in the symbols z_sym[l]) by differentiating :meth:`loss_of_z`."""
         C = self.loss_of_z(l, loss)
         return sp.Matrix([sp.diff(C, zj) for zj in self.z_sym[l]])
 
-    def _check_loss(self, loss):
+    def check_loss(self, loss):
         choice(loss, LOSS_NAMES, "loss")
         problem = LOSSES[loss].check(self._act[self.L])
         if problem:
@@ -122,7 +122,7 @@ class SymbolicNetwork:
     def parameters(self):
         """``[(l, "W" or "b", (j, k) or (j,), symbol), ...]`` in the order of ``net.theta``."""
         out = []
-        for l, kind, idx in _parameter_index(self.sizes, self.bias):
+        for l, kind, idx in parameter_index(self.sizes, self.bias):
             sym = self.W[l][idx[0] - 1, idx[1] - 1] if kind == "W" else self.b[l][idx[0] - 1]
             out.append((l, kind, idx, sym))
         return out
@@ -146,17 +146,17 @@ class SymbolicNetwork:
                     f" {self.activations!r}, bias={self.bias}), got {net!r}."
                 )
             for s, v in zip(self.parameter_symbols(), net.theta):
-                subs[s] = _exact(v)
+                subs[s] = exact_rational(v)
         if x is not None:
             xv = as_float_array(x, "x", ndim=1)
             if xv.shape != (self.sizes[0],):
                 raise ValueError(f"x must be one sample of shape ({self.sizes[0]},), got shape {xv.shape}.")
-            subs.update({s: _exact(v) for s, v in zip(self.x, xv)})
+            subs.update({s: exact_rational(v) for s, v in zip(self.x, xv)})
         if y is not None:
             yv = np.asarray(as_float_array(y, "y", ndim=(0, 1)), dtype=float).reshape(-1)
             if yv.shape != (self.sizes[-1],):
                 raise ValueError(f"y must be one target of shape ({self.sizes[-1]},), got shape {yv.shape}.")
-            subs.update({s: _exact(v) for s, v in zip(self.y, yv)})
+            subs.update({s: exact_rational(v) for s, v in zip(self.y, yv)})
         return subs
 
     def __repr__(self):
@@ -169,6 +169,6 @@ def _symbolic(sizes, act_key, bias):
     return SymbolicNetwork(list(sizes), acts, bias)
 
 
-def _for_net(net):
-    return _symbolic(tuple(net.sizes), _act_key(net.activations), net.bias)
+def symbolic_network_for(net):
+    return _symbolic(tuple(net.sizes), activations_key(net.activations), net.bias)
 

@@ -9,8 +9,8 @@ import sympy as sp
 
 from ..errors import positive_number
 from .exact import exact_gradients
-from .formulas import _exact
-from .network import _for_net
+from .formulas import exact_rational
+from .network import symbolic_network_for
 
 PRINTED_TOL = 1.5e-15  # the article prints 15 decimals; allow 1.5 units of the last one (its own float64 rounding)
 
@@ -31,7 +31,7 @@ def worked_example_values(variant="matrix", digits=30):
     trace = net.forward(x)
     grads = net.backward(trace, y)
     ex = exact_gradients(net, x, y, digits=digits)
-    sn = _for_net(net)
+    sn = symbolic_network_for(net)
     out = {}
     for i, (l, j) in NEURONS.items():
         out[f"z{i}"] = (float(trace.z[l][j]), ex.z[l][j])
@@ -41,7 +41,7 @@ def worked_example_values(variant="matrix", digits=30):
         zl = [sp.Float(v, digits) for v in ex.z[l]]
         out[f"f{i}'(z{i})"] = (float(fp64), sp.Float(sp.N(sn.fprime(l, zl)[j], digits), digits))
     L = net.L
-    out["(y_hat - y)"] = (float(trace.a[L][0] - y[0]), ex.a[L][0] - _exact(y[0]))
+    out["(y_hat - y)"] = (float(trace.a[L][0] - y[0]), ex.a[L][0] - exact_rational(y[0]))
     out["delta3"] = (float(grads.delta[3][0]), ex.delta[3][0])
     for l in (2, 1):
         for k in range(net.sizes[l]):

@@ -44,14 +44,14 @@ def check_step(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
     diff = sp.Matrix(lhs) - sp.Matrix(rhs) if isinstance(lhs, (sp.MatrixBase, list)) else sp.sympify(lhs - rhs)
     entries = list(diff) if isinstance(diff, sp.MatrixBase) else [diff]
     for e in entries:
-        verdict = _is_zero(e)
+        verdict = is_zero(e)
         if verdict is not True:
             why = "is not 0 at a random rational point" if verdict is False else "could not be simplified to 0"
             raise AssertionError(f"step {title!r} fails: lhs - rhs = {e} {why}.")
     return DerivationStep(title, lhs, rhs, "lhs - rhs simplifies to 0", lhs_tex, rhs_tex)
 
 
-def _is_zero(expr, rng=None):
+def is_zero(expr, rng=None):
     """True when sympy proves expr == 0; False when expr is nonzero at a random point; None if undecided.
 
     Cheapest first: (1) structurally 0; (2) every function application (exp, tanh, log,
@@ -70,14 +70,14 @@ def _is_zero(expr, rng=None):
     rng = rng or random.Random(0)
     symbols = sorted(expr.free_symbols, key=lambda s: s.name)
     for _ in range(2):
-        if _zero_at(expr, _random_point(symbols, rng)) is False:
+        if _zero_at(expr, random_point(symbols, rng)) is False:
             return False
     if sp.simplify(sp.piecewise_fold(expr)) == 0:
         return True
     return None
 
 
-def _random_point(symbols, rng, fixed=None):
+def random_point(symbols, rng, fixed=None):
     """Random rationals k/8 in [-2, 2] for every symbol (targets in [0, 1])."""
     pt = {}
     for s in symbols:
@@ -92,7 +92,7 @@ def _random_point(symbols, rng, fixed=None):
     return pt
 
 
-def _zero_test(expr):
+def zero_test(expr):
     """A function point -> True (expr is 0 there), False (a finite nonzero value) or None
     (undefined there, e.g. log 0): exactly (rational arithmetic) when expr has no
     exp/tanh/log, else in 50-digit arithmetic (mpmath; |value| < 1e-30 counts as 0)."""
@@ -123,5 +123,5 @@ def _zero_test(expr):
 
 
 def _zero_at(expr, point):
-    return _zero_test(expr)(point)
+    return zero_test(expr)(point)
 

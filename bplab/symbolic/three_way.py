@@ -11,7 +11,7 @@ import sympy as sp
 
 from ..errors import _show, positive_number
 from ..network import check_network
-from .exact import _check_digits, _compiled_for, _mp
+from .exact import check_digits, compiled_for, to_mpf
 
 
 @dataclass
@@ -161,20 +161,20 @@ def three_way_check(net, x, y, loss="half_sse", grads=None, h=1e-5, rtol=1e-7, d
     check_network(net)
     h = positive_number(h, "h (finite-difference step)")
     rtol = positive_number(rtol, "rtol")
-    digits = _check_digits(digits)
+    digits = check_digits(digits)
     net._loss(loss)  # the same compatibility rule as backprop
     X, _ = net._input(x)
     Y = net._targets(y, X.shape[0], loss)
-    comp = _compiled_for(net, loss, samples=X.shape[0])
+    comp = compiled_for(net, loss, samples=X.shape[0])
     if grads is None:
         grads = net.gradients(x, y, loss)
     elif not hasattr(grads, "flat") or np.shape(grads.flat) != net.theta.shape:
         raise ValueError(f"grads must be the Gradients of this network ({net.theta.size} values), got {_show(grads)}.")
     bp = np.asarray(grads.flat, dtype=float)
     fd64 = numeric_gradient(net, x, y, loss, h)
-    theta = _mp(net.theta)
+    theta = to_mpf(net.theta)
     m = X.shape[0]
-    rows = [(_mp(X[i]), _mp(Y[i])) for i in range(m)]
+    rows = [(to_mpf(X[i]), to_mpf(Y[i])) for i in range(m)]
     n = len(theta)
     with mpmath.workdps(digits + 15):
 
