@@ -30,7 +30,7 @@ import copy
 import numpy as np
 
 from .errors import _show, positive_number
-from .gradcheck import GradcheckReport, Row, numeric_gradient, relative_error
+from .gradcheck import GradcheckReport, check_step_and_tolerances, gradient_rows, kink_crossings, numeric_gradient
 from .network import Gradients, check_network
 
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- shared set-up
-def _prepare(net, x, y, loss):
+def _checked_forward(net, x, y, loss):
     """Checked inputs, the forward pass and the loss, exactly as ``net.backward`` gets them."""
     check_network(net)
     X, single = net._input(x)
@@ -73,7 +73,7 @@ def backward_missing_fprime(net, x, y, loss="half_sse"):
     dC/dW^l and dC/db^l. For a one-layer network (L = 1) nothing changes.
     Returns a :class:`bplab.Gradients`, like ``net.backward``.
     """
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     buggy = copy.copy(net)  # shares the weights; only the list of activations is replaced
     # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
     buggy._act = [None] + [_WithoutDerivative(act) for act in net._act[1 : net.L]] + [net._act[net.L]]
@@ -102,7 +102,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
                 f" W^{l} has shape {shape}. Use a network whose layers 1..L all have the same size,"
                 " e.g. Network([2, 3, 3, 3])."
             )
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     buggy = copy.copy(net)
     # _backward computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
     # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
@@ -113,8 +113,8 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
 
 
 # ----------------------------------------------------------------- seed 000's algorithm box
-def _one_sample(net, x, y, loss, name):
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+def _per_sample_setup(net, x, y, loss, name):
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     if X.shape[0] != 1:
         raise ValueError(
             f"{name} is a per-sample step (standard BP, 标准BP): x must be one sample of shape"
@@ -153,7 +153,7 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
     gradients it applied (``net`` moved by ``-lr * flat``), and the loss before the step.
     """
     lr = positive_number(lr, "lr (learning rate)")
-    X, Y, z, a, lossf = _one_sample(net, x, y, loss, "seed000_box_step")
+    X, Y, z, a, lossf = _per_sample_setup(net, x, y, loss, "seed000_box_step")
     L, W, b, act = net.L, net._W, net._b, net._act
     C = float(lossf.value(z[L], a[L], Y, act[L]).mean())
     flat = np.zeros_like(net.theta)
@@ -181,7 +181,7 @@ def correct_step(net, x, y, lr, loss="half_sse"):
     Returns the :class:`bplab.Gradients` that were applied.
     """
     lr = positive_number(lr, "lr (learning rate)")
-    _one_sample(net, x, y, loss, "correct_step")
+    _per_sample_setup(net, x, y, loss, "correct_step")
     grads = net.backward(net.forward(x), y, loss)
     net.apply(grads, lr)
     return grads
@@ -210,27 +210,10 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     check_network(net)
     if not callable(backward):
         raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {_show(backward)}.")
-    tol = positive_number(tol, "tol")
-    atol = positive_number(atol, "atol", allow_zero=True)
-    positive_number(h, "h (finite-difference step)")
-    if net.dtype != np.float64:
-        raise ValueError(
-            f"check_backward needs a float64 network, got dtype {net.dtype.name}: in float32 the central"
-            " differences carry rounding errors near 1e-3 even for a right gradient. Rebuild the network with"
-            " dtype='float64'."
-        )
+    h, tol, atol = check_step_and_tolerances(net, h, tol, atol, who="check_backward")
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")
     numeric = numeric_gradient(net, x, y, loss, h)
-    aW, ab = net._views(grads.flat)
-    nW, nb = net._views(numeric)
-    rows = []
-    for l in range(1, net.L + 1):
-        pairs = [("W", aW[l], nW[l])] + ([("b", ab[l], nb[l])] if net.bias else [])
-        for name, g_bp, g_num in pairs:
-            rel = relative_error(g_bp, g_num)
-            err = np.abs(g_bp - g_num)
-            ok = bool(np.all((rel < tol) | (err < atol)))
-            rows.append(Row(l, name, g_bp.copy(), g_num.copy(), float(rel.max()), float(err.max()), ok))
+    rows = gradient_rows(net, grads.flat, numeric, tol, atol, kink_crossings(net, x, h))
     return GradcheckReport(rows, tol, atol, grads.loss)

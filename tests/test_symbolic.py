@@ -369,3 +369,20 @@ def test_the_notebooks_networks_are_accepted():
         assert cost.forward_seconds < S.MAX_SECONDS and cost.verify_seconds(True) < S.MAX_SECONDS
     net, x, y = bplab.worked_example()
     assert S.three_way_check(net, x, y).passed
+
+
+def test_three_way_check_flags_a_relu_kink_instead_of_failing():
+    # the first hidden neuron has z = 1 - 1 + 0 = 0: on relu's kink
+    net = bplab.Network.from_weights([[[1.0, -1.0], [0.5, 0.25]], [[1.0, 2.0]]], [[0.0, 0.0], [0.5]],
+                                     activations=["relu", "identity"])
+    x, y = np.array([1.0, 1.0]), np.array([0.0])
+    report = S.three_way_check(net, x, y)
+    assert report.passed
+    assert [e.name for e in report.at_kink] == ["w^1_1,1", "w^1_1,2", "b^1_1"]
+    assert all(e.rel_backprop == 0 for e in report.at_kink)  # backprop and sympy still judged there, and agree
+    assert "sit at a relu/leaky_relu kink" in repr(report)
+    # a wrong backprop AT the kink is still caught: the exact derivative is judged there
+    grads = net.gradients(x, y)
+    grads.flat[0] = 0.5
+    bad = S.three_way_check(net, x, y, grads=grads)
+    assert not bad.passed and bad.entries[0].status.startswith("FAIL: backprop")
