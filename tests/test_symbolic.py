@@ -386,3 +386,14 @@ def test_three_way_check_flags_a_relu_kink_instead_of_failing():
     grads.flat[0] = 0.5
     bad = S.three_way_check(net, x, y, grads=grads)
     assert not bad.passed and bad.entries[0].status.startswith("FAIL: backprop")
+
+
+def test_bp_report_shares_the_report_interface():
+    ok_row = S.BPRow("BP1", 2, "dC/dz^L = ...", "symbolic", 2, True)
+    bad_row = S.BPRow("BP2", 1, "delta^l = ...", "symbolic", 2, False, "not 0 at a point")
+    assert S.BPReport([2, 2, 2], ["sigmoid"] * 2, "half_sse", True, [ok_row]).raise_if_failed().passed
+    report = S.BPReport([2, 2, 2], ["sigmoid"] * 2, "half_sse", True, [ok_row, bad_row])
+    assert not report.passed and report.failures() == ["BP2 layer 1"]
+    with pytest.raises(AssertionError, match=r"BP equations fail for: BP2 layer 1\n"):
+        report.raise_if_failed()
+    assert "FAILED" in repr(report) and "FAIL" in report._repr_html_()

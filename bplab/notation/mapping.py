@@ -19,6 +19,7 @@ import numpy as np
 
 from .in_seed import check_options, checked_samples, in_seed_notation
 from .seeds import seed_id
+from ..reports import CheckReport
 from .tables import DisplayTable
 
 
@@ -223,28 +224,30 @@ class ComparisonRow:
     ok: bool
 
 
-@dataclass
-class Comparison:
+@dataclass(repr=False)
+class Comparison(CheckReport):
     """:func:`compare`'s result: one row per symbol; ``ok`` when every row agrees."""
 
     seed: str
     rows: list = field(default_factory=list)
 
+    def failures(self):
+        return [f"{r.symbol} vs {r.expression} (max |difference| {r.max_abs_diff:.3g})" for r in self.rows if not r.ok]
+
+    @property
+    def failure_intro(self):
+        return f"seed {self.seed}'s notation and bplab disagree on"
+
     @property
     def ok(self):
-        return all(r.ok for r in self.rows)
+        """Every symbol agrees (the same as ``passed``)."""
+        return self.passed
 
     def __getitem__(self, symbol):
         for r in self.rows:
             if r.symbol == symbol:
                 return r
         raise KeyError(f"seed {self.seed} has no symbol {symbol!r}; its symbols are {[r.symbol for r in self.rows]}")
-
-    def raise_if_failed(self):
-        bad = [f"{r.symbol} vs {r.expression} (max |difference| {r.max_abs_diff:.3g})" for r in self.rows if not r.ok]
-        if bad:
-            raise AssertionError(f"seed {self.seed}'s notation and bplab disagree on: " + "; ".join(bad))
-        return self
 
     def table(self):
         rows = [[r.symbol, r.expression, _short(r.seed_value), f"{r.max_abs_diff:.1e}", "ok" if r.ok else "DIFFERENT"]
@@ -255,8 +258,8 @@ class Comparison:
     def _repr_html_(self):
         return self.table()._repr_html_().replace("$", "&#36;")
 
-    def __repr__(self):
-        return repr(self.table())
+    def summary(self):
+        return f"seed {self.seed}: {'every symbol agrees' if self.passed else 'DIFFERENT: ' + '; '.join(self.failures())}"
 
 
 def _short(v):

@@ -12,6 +12,7 @@ import sympy as sp
 from ..errors import positive_int
 from ..losses import LOSSES
 from ..network import Network
+from ..reports import CheckReport
 from .cost import check_verify_cost
 from .formulas import exact_rational, loss_formula
 from .network import SymbolicNetwork
@@ -29,8 +30,8 @@ class BPRow:
     detail: str = ""
 
 
-@dataclass
-class BPReport:
+@dataclass(repr=False)
+class BPReport(CheckReport):
     """What :func:`verify_bp_equations` checked: one row per equation and layer."""
 
     sizes: list
@@ -39,9 +40,10 @@ class BPReport:
     bias: bool
     rows: list = field(default_factory=list)
 
-    @property
-    def passed(self):
-        return all(r.passed for r in self.rows)
+    failure_intro = "BP equations fail for"
+
+    def failures(self):
+        return [f"{r.equation} layer {r.layer}" for r in self.rows if not r.passed]
 
     def table(self):
         lines = [f"BP equations for sizes {self.sizes}, activations {self.activations!r}, loss {self.loss!r}, bias={self.bias}"]
@@ -51,8 +53,6 @@ class BPReport:
             if r.detail:
                 lines.append(f"       {r.detail}")
         return "\n".join(lines)
-
-    __repr__ = table
 
     def _repr_html_(self):
         cells = "".join(

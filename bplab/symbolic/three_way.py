@@ -11,6 +11,7 @@ import sympy as sp
 
 from ..errors import _show, positive_number
 from ..network import check_network
+from ..reports import CheckReport, verdict_color
 from .exact import check_digits, compiled_for, to_mpf
 
 
@@ -52,7 +53,7 @@ def _rel(a, b):
 AT_KINK = "at a kink: central differences not judged"
 
 
-class ThreeWayReport:
+class ThreeWayReport(CheckReport):
     """sympy vs backprop vs central differences, one :class:`ThreeWayEntry` per parameter.
 
     Columns: the exact derivative (sympy), backprop (float64), the float64 central
@@ -73,9 +74,10 @@ class ThreeWayReport:
         self.h = h
         self.rtol = rtol
 
-    @property
-    def passed(self):
-        return all(not e.status.startswith("FAIL") for e in self.entries)
+    failure_intro = "three-way gradient check failed for"
+
+    def failures(self):
+        return [f"{e.name} ({e.status})" for e in self.entries if e.status.startswith("FAIL")]
 
     @property
     def at_kink(self):
@@ -91,12 +93,6 @@ class ThreeWayReport:
         if not rows:
             raise KeyError(f"no entries for layer {key[0]}, parameter {key[1]!r}")
         return rows
-
-    def raise_if_failed(self):
-        if not self.passed:
-            bad = [f"{e.name} ({e.status})" for e in self.entries if e.status.startswith("FAIL")]
-            raise AssertionError("three-way gradient check failed for: " + "; ".join(bad) + "\n" + self.table())
-        return self
 
     def summary(self):
         n = len(self.entries)
@@ -140,17 +136,11 @@ class ThreeWayReport:
             )
         return "\n".join(lines)
 
-    def __repr__(self):
-        return self.table() + "\n" + self.summary()
-
     def _repr_html_(self):
-        def color(s):
-            return "red" if s.startswith("FAIL") else ("#b35900" if s != "ok" else "green")
-
         cells = "".join(
             f"<tr><td>{e.name}</td><td>{e.sympy:.8e}</td><td>{e.backprop:.8e}</td>"
             f"<td>{e.rel_backprop:.1e}</td><td>{e.fd64:.8e}</td><td>{e.rel_fd64:.1e}</td><td>{e.fd_hp:.8e}</td>"
-            f"<td>{e.rel_fd_hp:.1e}</td><td style='color:{color(e.status)}'>{html.escape(e.status)}</td></tr>"
+            f"<td>{e.rel_fd_hp:.1e}</td><td style='color:{verdict_color(e.status)}'>{html.escape(e.status)}</td></tr>"
             for e in self.entries
         )
         return (
