@@ -35,7 +35,7 @@ import numpy as np
 
 from .errors import positive_number
 from .network import check_network
-from .reports import CheckReport
+from .reports import CheckReport, html_table
 
 EPS = float(np.finfo(np.float64).eps)
 KINKED_ACTIVATIONS = frozenset({"relu", "leaky_relu"})  # their derivative jumps at z = 0
@@ -109,17 +109,13 @@ class GradcheckReport(CheckReport):
         return text
 
     def _repr_html_(self):
-        cells = "".join(
-            f"<tr><td>{r.layer}</td><td>{r.param}</td><td>{np.abs(r.backprop).max():.3e}</td>"
-            f"<td>{r.rel_error:.2e}</td><td>{r.abs_error:.2e}</td>"
-            f"<td style='color:{'green' if r.passed else 'red'}'>{r.verdict}</td></tr>"
+        rows = [
+            ([r.layer, r.param, f"{np.abs(r.backprop).max():.3e}", f"{r.rel_error:.2e}", f"{r.abs_error:.2e}"],
+             r.verdict, "green" if r.passed else "red")
             for r in self.rows
-        )
-        return (
-            "<table><tr><th>layer</th><th>param</th><th>max |backprop|</th><th>max rel error</th>"
-            f"<th>max abs error</th><th>result</th></tr>{cells}</table>"
-            f"<p>{html.escape(self.summary())}</p>"
-        )
+        ]
+        columns = ["layer", "param", "max |backprop|", "max rel error", "max abs error", "result"]
+        return html_table(columns, rows, outro=f"<p>{html.escape(self.summary())}</p>")
 
 
 def relative_error(a, b):

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import html
+
 
 class CheckReport:
     """Base of the reports; a subclass defines ``failures()``, ``table()`` and ``failure_intro``."""
@@ -35,6 +37,21 @@ class CheckReport:
 
     def __repr__(self):
         return f"{self.table()}\n{self.summary()}"
+
+
+def html_table(columns, rows, intro="", outro="", nowrap=False):
+    """An HTML table whose last column is a coloured verdict, with optional HTML before and after.
+
+    ``rows``: ``(cells, verdict, colour)``, the cells already HTML (numbers, or text passed
+    through ``html.escape``); the verdict is escaped here.
+    """
+    head = "".join(f"<th>{c}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td style='color:{colour}'>{html.escape(verdict)}</td></tr>"
+        for cells, verdict, colour in rows
+    )
+    style = " style='white-space:nowrap'" if nowrap else ""
+    return f"{intro}<table{style}><tr>{head}</tr>{body}</table>{outro}"
 
 
 def verdict_color(verdict):

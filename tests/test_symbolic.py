@@ -396,4 +396,4 @@ def test_bp_report_shares_the_report_interface():
     assert not report.passed and report.failures() == ["BP2 layer 1"]
     with pytest.raises(AssertionError, match=r"BP equations fail for: BP2 layer 1\n"):
         report.raise_if_failed()
-    assert "FAILED" in repr(report) and "FAIL" in report._repr_html_()
+    assert "FAIL" in repr(report) and "FAIL" in report._repr_html_()

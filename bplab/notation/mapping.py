@@ -258,8 +258,8 @@ class Comparison(CheckReport):
     def _repr_html_(self):
         return self.table()._repr_html_().replace("$", "&#36;")
 
-    def summary(self):
-        return f"seed {self.seed}: {'every symbol agrees' if self.passed else 'DIFFERENT: ' + '; '.join(self.failures())}"
+    def __repr__(self):
+        return repr(self.table())  # its last column already says, row by row
 
 
 def _short(v):

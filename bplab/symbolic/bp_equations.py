@@ -12,7 +12,7 @@ import sympy as sp
 from ..errors import positive_int
 from ..losses import LOSSES
 from ..network import Network
-from ..reports import CheckReport
+from ..reports import CheckReport, html_table
 from .cost import check_verify_cost
 from .formulas import exact_rational, loss_formula
 from .network import SymbolicNetwork
@@ -54,18 +54,19 @@ class BPReport(CheckReport):
                 lines.append(f"       {r.detail}")
         return "\n".join(lines)
 
+    def __repr__(self):
+        return self.table()  # each row ends with its verdict
+
     def _repr_html_(self):
-        cells = "".join(
-            f"<tr><td>{r.equation}</td><td>{r.layer}</td><td>{html.escape(r.statement)}</td><td>{r.entries}</td>"
-            f"<td>{html.escape(r.method)}{'<br><small>' + html.escape(r.detail) + '</small>' if r.detail else ''}</td>"
-            f"<td style='color:{'green' if r.passed else 'red'}'>{'ok' if r.passed else 'FAIL'}</td></tr>"
+        rows = [
+            ([r.equation, r.layer, html.escape(r.statement), r.entries,
+              html.escape(r.method) + (f"<br><small>{html.escape(r.detail)}</small>" if r.detail else "")],
+             "ok" if r.passed else "FAIL", "green" if r.passed else "red")
             for r in self.rows
-        )
-        return (
-            f"<p>BP equations for sizes {self.sizes}, activations {html.escape(repr(self.activations))},"
-            f" loss {self.loss!r}, bias={self.bias}</p><table><tr><th>equation</th><th>layer</th><th>statement</th>"
-            f"<th>entries</th><th>how</th><th>result</th></tr>{cells}</table>"
-        )
+        ]
+        intro = (f"<p>BP equations for sizes {self.sizes}, activations {html.escape(repr(self.activations))},"
+                 f" loss {self.loss!r}, bias={self.bias}</p>")
+        return html_table(["equation", "layer", "statement", "entries", "how", "result"], rows, intro)
 
 
 class _Checker:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..errors import positive_number
+from ..reports import html_table
 from .exact import exact_gradients
 from .formulas import exact_rational
 from .network import symbolic_network_for
@@ -101,19 +102,17 @@ class PrintedComparison:
         def color(v):
             return "green" if v.startswith("consistent") else ("red" if "NEITHER" in v else "#b35900")
 
-        cells = "".join(
-            f"<tr><td>{html.escape(r.name)}</td><td>{r.printed:.15g}</td>"
-            f"<td>{r.values['matrix'][0]:.15g}</td><td>{float(r.printed - r.values['matrix'][1]):.1e}</td>"
-            f"<td>{r.values['as_printed'][0]:.15g}</td><td>{float(r.printed - r.values['as_printed'][1]):.1e}</td>"
-            f"<td style='color:{color(r.verdict)}'>{html.escape(r.verdict)}</td></tr>"
+        rows = [
+            ([html.escape(r.name), f"{r.printed:.15g}", f"{r.values['matrix'][0]:.15g}",
+              f"{float(r.printed - r.values['matrix'][1]):.1e}", f"{r.values['as_printed'][0]:.15g}",
+              f"{float(r.printed - r.values['as_printed'][1]):.1e}"], r.verdict, color(r.verdict))
             for r in self.rows
-        )
-        return (
-            "<table><tr><th>quantity</th><th>article (printed)</th><th>bplab, w(2,5)=2</th><th>printed − exact</th>"
-            f"<th>bplab, w(2,5)=3</th><th>printed − exact</th><th>verdict</th></tr>{cells}</table>"
-            f"<p>A printed value matches a variant when it is within {self.tol:g} of that variant's exact value"
-            " (the article prints 15 decimals). bplab's columns are float64; the differences use the exact values.</p>"
-        )
+        ]
+        columns = ["quantity", "article (printed)", "bplab, w(2,5)=2", "printed − exact", "bplab, w(2,5)=3",
+                   "printed − exact", "verdict"]
+        outro = (f"<p>A printed value matches a variant when it is within {self.tol:g} of that variant's exact value"
+                 " (the article prints 15 decimals). bplab's columns are float64; the differences use the exact values.</p>")
+        return html_table(columns, rows, outro=outro)
 
 
 def compare_with_printed(digits=30, tol=PRINTED_TOL):

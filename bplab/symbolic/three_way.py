@@ -11,7 +11,7 @@ import sympy as sp
 
 from ..errors import _show, positive_number
 from ..network import check_network
-from ..reports import CheckReport, verdict_color
+from ..reports import CheckReport, html_table, verdict_color
 from .exact import check_digits, compiled_for, to_mpf
 
 
@@ -137,17 +137,14 @@ class ThreeWayReport(CheckReport):
         return "\n".join(lines)
 
     def _repr_html_(self):
-        cells = "".join(
-            f"<tr><td>{e.name}</td><td>{e.sympy:.8e}</td><td>{e.backprop:.8e}</td>"
-            f"<td>{e.rel_backprop:.1e}</td><td>{e.fd64:.8e}</td><td>{e.rel_fd64:.1e}</td><td>{e.fd_hp:.8e}</td>"
-            f"<td>{e.rel_fd_hp:.1e}</td><td style='color:{verdict_color(e.status)}'>{html.escape(e.status)}</td></tr>"
+        rows = [
+            ([e.name, f"{e.sympy:.8e}", f"{e.backprop:.8e}", f"{e.rel_backprop:.1e}", f"{e.fd64:.8e}",
+              f"{e.rel_fd64:.1e}", f"{e.fd_hp:.8e}", f"{e.rel_fd_hp:.1e}"], e.status, verdict_color(e.status))
             for e in self.entries
-        )
-        return (
-            "<table style='white-space:nowrap'><tr><th>parameter</th><th>sympy (exact)</th><th>backprop</th>"
-            "<th>rel err</th><th>central diff. float64</th><th>rel err</th><th>central diff. high precision</th>"
-            f"<th>rel err</th><th>status</th></tr>{cells}</table><p>{html.escape(self.summary())}</p>"
-        )
+        ]
+        columns = ["parameter", "sympy (exact)", "backprop", "rel err", "central diff. float64", "rel err",
+                   "central diff. high precision", "rel err", "status"]
+        return html_table(columns, rows, outro=f"<p>{html.escape(self.summary())}</p>", nowrap=True)
 
 
 def three_way_check(net, x, y, loss="half_sse", grads=None, h=1e-5, rtol=1e-7, digits=30):
