@@ -74,6 +74,8 @@ def measure(sizes, act, what, timeout):
 
 def run(tiny=False, big=False, timeout=600):
     shapes = TINY if tiny else FULL + (BIG if big else [])
+    header = ["shape", "computation", "predicted s", "measured s", "predicted / measured"]
+    print(markdown_table(header, []), flush=True)
     rows = []
     for sizes, act in shapes:
         for what in ("compile", "three_way_check", "exact_forward", "verify_bp_equations"):
@@ -84,7 +86,7 @@ def run(tiny=False, big=False, timeout=600):
             ratio = "timeout" if m is None else f"{p / m:.2f}"
             rows.append(["-".join(map(str, sizes)) + f" {act}", what, f"{p:.2f}", "timeout" if m is None else f"{m:.2f}",
                          ratio])
-    print(markdown_table(["shape", "computation", "predicted s", "measured s", "predicted / measured"], rows))
+            print(markdown_table(header, rows[-1:]).splitlines()[-1], flush=True)  # one row as it is measured
     return rows
 
 
