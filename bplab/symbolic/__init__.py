@@ -12,6 +12,8 @@ is imported on first use). Its modules, each one idea:
 * ``three_way``: :func:`three_way_check`;
 * ``printed``: :func:`compare_with_printed`, seed 004's printed numbers.
 
+What each gives:
+
 * :class:`SymbolicNetwork` builds the network as sympy expressions, with the same names
   and layer numbering as bplab: symbols ``x``, ``y``, ``W[l]``, ``b[l]`` and expressions
   ``z[l] = W[l] a[l-1] + b[l]``, ``a[l] = f_l(z[l])``, ``loss()``. The activation formulas
@@ -28,6 +30,9 @@ is imported on first use). Its modules, each one idea:
   shown as a formula (a :class:`DerivationStep`; used by the derivation notebooks).
 * :func:`compare_with_printed`: seed 004's printed numbers beside bplab's and the exact
   ones, for both readings of its example (notebook 08).
+* :func:`symbolic_cost`: the predicted seconds of each of these for a shape; a network
+  predicted above :data:`MAX_SECONDS` is refused with a sentence naming the rule and
+  the faster alternative, :func:`bplab.gradcheck`.
 
 How delta^l is obtained without backpropagation: the part of the network above layer l
 is a function of the pre-activations z^l alone, ``C_l(z^l)``

@@ -16,7 +16,7 @@ import sympy as sp
 from ..errors import as_float_array, positive_int
 from ..network import Layers, Network, check_network
 from .cost import check_cost, check_forward_cost
-from .formulas import activations_key, loss_formula, parameter_index
+from .formulas import activations_from_key, activations_key, loss_formula, parameter_index
 from .network import symbolic_network_for
 
 
@@ -34,8 +34,7 @@ class _Compiled:
     """
 
     def __init__(self, sizes, act_key, bias, loss):
-        acts = act_key if isinstance(act_key, str) else [a if isinstance(a, str) else list(a) for a in act_key]
-        layer_act = [None] + Network._layer_activations(acts, list(sizes))
+        layer_act = [None] + Network._layer_activations(activations_from_key(act_key), list(sizes))
         self.params = parameter_index(sizes, bias)
         L = len(sizes) - 1
         P = sp.symbols(f"p0:{len(self.params)}")

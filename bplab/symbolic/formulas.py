@@ -39,10 +39,15 @@ def exact_rational(value):
 
 
 def activations_key(activations):
+    """``net.activations`` as a hashable key for the caches (lists become tuples)."""
     if isinstance(activations, str):
         return activations
     return tuple(a if isinstance(a, str) else tuple(a) for a in activations)
 
+
+def activations_from_key(key):
+    """The activations spec back from :func:`activations_key`."""
+    return key if isinstance(key, str) else [a if isinstance(a, str) else list(a) for a in key]
 
 
 def parameter_index(sizes, bias):

@@ -10,7 +10,7 @@ import sympy as sp
 from ..errors import _show, as_float_array, choice
 from ..losses import LOSS_NAMES, LOSSES
 from ..network import Layers, Network, check_network
-from .formulas import activations_key, exact_rational, loss_formula, parameter_index, subscript, symbol_column
+from .formulas import activations_from_key, activations_key, exact_rational, loss_formula, parameter_index, subscript, symbol_column
 
 
 class SymbolicNetwork:
@@ -165,10 +165,10 @@ class SymbolicNetwork:
 
 @lru_cache(maxsize=32)
 def _symbolic(sizes, act_key, bias):
-    acts = act_key if isinstance(act_key, str) else [a if isinstance(a, str) else list(a) for a in act_key]
-    return SymbolicNetwork(list(sizes), acts, bias)
+    return SymbolicNetwork(list(sizes), activations_from_key(act_key), bias)
 
 
 def symbolic_network_for(net):
+    """The :class:`SymbolicNetwork` of ``net``'s shape, built once per shape (cached)."""
     return _symbolic(tuple(net.sizes), activations_key(net.activations), net.bias)
 
