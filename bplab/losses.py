@@ -69,6 +69,26 @@ def _needs_sigmoid(act):
     return None
 
 
+def _probabilities(Y, name, loss, sum_to_one):
+    """Targets of a cross-entropy are probabilities: each in [0, 1] (and each row summing to 1)."""
+    outside = (Y < 0) | (Y > 1)
+    if outside.any():
+        row, col = (int(i) for i in np.argwhere(outside)[0])
+        raise ValueError(
+            f"{name} for loss {loss!r} must be probabilities in [0, 1], got values {Y.min():g}..{Y.max():g}"
+            f" (row {row} holds {Y[row, col]:g} at output {col})."
+        )
+    if sum_to_one:
+        sums = Y.sum(axis=1)
+        off = ~np.isclose(sums, 1.0)
+        if off.any():
+            row = int(np.argmax(off))
+            raise ValueError(
+                f"{name} for loss {loss!r} must be probabilities summing to 1 per sample (one-hot labels),"
+                f" but row {row} sums to {sums[row]:g}."
+            )
+
+
 @dataclass(frozen=True)
 class Loss:
     name: str
@@ -76,10 +96,16 @@ class Loss:
     output_delta: Callable  # output_delta(z, a, y, act) -> delta^L, shape (m, n_L)
     check: Callable  # check(act) -> None, or a message saying why this output layer does not fit
     latex: str
-    targets_sum_to_one: bool = False
+    targets_are_probabilities: bool = False  # each target in [0, 1]
+    targets_sum_to_one: bool = False  # and each row summing to 1 (a distribution over the classes)
 
     def __repr__(self):
         return f"Loss({self.name!r})"
+
+    def check_targets(self, Y, name="y"):
+        """Raise naming ``name`` when the targets Y (m x n_L) do not fit this loss; half_sse takes any real Y."""
+        if self.targets_are_probabilities:
+            _probabilities(Y, name, self.name, self.targets_sum_to_one)
 
 
 LOSSES = {
@@ -87,7 +113,8 @@ LOSSES = {
         "half_sse", _half_sse_value, _half_sse_delta, lambda act: None, r"C = \frac{1}{2} \sum_j (y_j - a^L_j)^2"
     ),
     "cross_entropy": Loss(
-        "cross_entropy", _ce_value, _shortcut_delta, _needs_softmax, r"C = -\sum_j y_j \log a^L_j", True
+        "cross_entropy", _ce_value, _shortcut_delta, _needs_softmax, r"C = -\sum_j y_j \log a^L_j",
+        targets_are_probabilities=True, targets_sum_to_one=True,
     ),
     "binary_cross_entropy": Loss(
         "binary_cross_entropy",
@@ -95,6 +122,7 @@ LOSSES = {
         _shortcut_delta,
         _needs_sigmoid,
         r"C = -\sum_j \left[y_j \log a^L_j + (1 - y_j) \log(1 - a^L_j)\right]",
+        targets_are_probabilities=True,
     ),
 }
 

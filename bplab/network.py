@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from .activations import LayerActivation
-from .errors import _show, as_float_array, check_finite, check_seed, choice, flag, positive_number
+from .errors import _show, as_float_array, check_finite, check_seed, choice, class_labels, flag, positive_number
 from .losses import LOSS_NAMES, LOSSES
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -42,7 +42,10 @@ FILE_FORMAT = "bplab-network-1"
 
 
 def _dtype(dtype):
-    name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    try:
+        name = dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    except TypeError:
+        name = dtype  # not a dtype at all: choice() names it
     choice(name, tuple(DTYPES), "dtype")
     return np.dtype(DTYPES[name])
 
@@ -328,32 +331,16 @@ class Network:
                 f"{name} must be targets of shape ({m}, {nL}) ({m} sample{'s' if m > 1 else ''}, {nL} output"
                 f"{'s' if nL > 1 else ''} of the output layer L={self.L}) or {labels}, got shape {arr.shape}."
             )
-        if LOSSES[loss].targets_sum_to_one and not np.allclose(arr.sum(axis=1), 1.0):
-            row = int(np.argmax(~np.isclose(arr.sum(axis=1), 1.0)))
-            raise ValueError(
-                f"{name} for loss 'cross_entropy' must be probabilities summing to 1 per sample (one-hot labels),"
-                f" but row {row} sums to {arr[row].sum():g}."
-            )
-        if loss == "binary_cross_entropy" and ((arr < 0) | (arr > 1)).any():
-            raise ValueError(f"{name} for loss 'binary_cross_entropy' must lie in [0, 1], got values {arr.min():g}..{arr.max():g}.")
+        LOSSES[loss].check_targets(arr, name)
         return arr
 
     def one_hot(self, labels, name="y"):
         """Class labels 0..n_L-1 as one-hot rows of length n_L."""
         nL = self.sizes[-1]
-        labels = np.asarray(labels)
-        if labels.dtype.kind == "f" and not np.array_equal(labels, np.round(labels)):
-            bad = labels[labels != np.round(labels)][0]
-            raise ValueError(f"{name} class labels must be whole numbers 0..{nL - 1}, got {bad}.")
-        ints = labels.astype(np.int64)
         if nL == 1:
             raise ValueError(f"{name}: with one output neuron, give targets 0/1 of shape (m,) or (m, 1), not labels.")
-        if ints.min() < 0 or ints.max() >= nL:
-            bad = ints[(ints < 0) | (ints >= nL)][0]
-            raise ValueError(
-                f"{name} class labels must lie in 0..{nL - 1} (the output layer has {nL} neurons), got {bad}."
-            )
-        return np.eye(nL, dtype=self.dtype)[ints]
+        ints = class_labels(labels, name, n_classes=nL, where=f" (the output layer has {nL} neurons)")
+        return np.eye(nL, dtype=self.dtype)[ints if np.ndim(labels) else ints[0]]
 
     def _loss(self, loss):
         choice(loss, LOSS_NAMES, "loss")

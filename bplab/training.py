@@ -78,7 +78,8 @@ def accuracy(net, X, Y):
 
 
 def _accuracy(net, X, Y, out):
-    if not np.isin(Y, (0.0, 1.0)).all():
+    # class targets only: 0/1 entries, and with several outputs exactly one 1 per row (one class each)
+    if not np.isin(Y, (0.0, 1.0)).all() or (Y.shape[1] > 1 and not (Y.sum(axis=1) == 1).all()):
         return None
     if net.sizes[-1] == 1:
         return float(((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)).mean())

@@ -33,7 +33,7 @@ def test_predicted_classes_and_misclassified():
     X = np.array([[1.0, 0.0], [0.0, 1.0], [0.9, 0.1]])
     np.testing.assert_array_equal(predicted_classes(net, X), [0, 1, 0])
     np.testing.assert_array_equal(misclassified(net, X, [0, 0, 0]), [1])
-    one_out = bplab.Network.from_weights([[[12.0]]], [[-5.0]])
+    one_out = bplab.Network.from_weights([[[10.0]]], [[-5.0]])
     np.testing.assert_array_equal(predicted_classes(one_out, [[0.0], [1.0]]), [0, 1])
 
 

@@ -128,7 +128,7 @@ def test_sample_mode_is_successive_single_steps():
         for i in order:
             expected.apply(expected.gradients(X[i], Y[i]), lr)
     hist = bplab.train(net, X, Y, mode="sample", lr=lr, epochs=2, seed=seed, progress=False)
-    assert hist.updates == [14, 24]
+    assert hist.updates == [12, 24]
     np.testing.assert_allclose(net.theta, expected.theta, rtol=1e-12, atol=1e-14)
 
 
