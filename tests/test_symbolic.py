@@ -348,6 +348,8 @@ def test_verify_bp_equations_refuses_by_predicted_cost():
     message = str(info.value)
     assert message.startswith("sizes (sizes [8, 8, 8, 8]) is too large for verify_bp_equations")
     assert "0.12 L^2 + 0.00035 P F" in message and "gradcheck" in message
+    predicted = S.symbolic_cost([8, 8, 8, 8]).verify_seconds(False)
+    assert f"predicted cost is {predicted:.0f} s" in message and "P = 216 parameters" in message
     # relu is checked at random points: four times the cost, so a smaller shape is refused with it
     shape = [4, 4, 4, 4]
     assert S.symbolic_cost(shape).verify_seconds(False) < S.MAX_SECONDS < S.symbolic_cost(shape).verify_seconds(True)
@@ -357,7 +359,9 @@ def test_verify_bp_equations_refuses_by_predicted_cost():
 
 def test_exact_forward_refuses_by_predicted_cost():
     net = bplab.Network([16, 16, 16, 16], seed=0)
-    with pytest.raises(ValueError, match=r"too large for exact_forward.*0\.3 L \+ 0\.0003 F"):
+    predicted = S.symbolic_cost(net).forward_seconds
+    with pytest.raises(ValueError, match=rf"net \(sizes \[16, 16, 16, 16\]\) is too large for exact_forward: its predicted"
+                                         rf" cost is {predicted:.0f} s.*0\.3 L \+ 0\.0003 F"):
         S.exact_forward(net, np.zeros(16))
 
 
