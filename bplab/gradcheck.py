@@ -189,12 +189,13 @@ def kink_crossings(net, x, h):
     theta = net.theta
     for i in range(theta.size):
         old = theta[i]
-        for step in (h, -h):
-            theta[i] = old + step
-            moved = sides()
-            if any(not np.array_equal(a, b) for a, b in zip(moved, base)):
-                out[i] = True
-        theta[i] = old
+        try:
+            for step in (h, -h):
+                theta[i] = old + step
+                if any(not np.array_equal(moved, before) for moved, before in zip(sides(), base)):
+                    out[i] = True
+        finally:
+            theta[i] = old  # the network is left as it was, whatever happens
     return out
 
 
