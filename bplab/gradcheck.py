@@ -199,8 +199,9 @@ def kink_crossings(net, x, h):
     return out
 
 
-def gradient_rows(net, analytic, numeric, tol, atol, at_kink=None):
-    """One :class:`Row` per layer and parameter, comparing two gradients laid out like ``net.theta``.
+def compare_gradients(net, analytic, numeric, tol, atol, loss_value, at_kink=None):
+    """A :class:`GradcheckReport` comparing two gradients laid out like ``net.theta``, one
+    :class:`Row` per layer and parameter.
 
     An entry passes when its relative error is below ``tol`` or its absolute error below
     ``atol``; entries marked in ``at_kink`` are not judged (and not in the row's errors).
@@ -219,7 +220,7 @@ def gradient_rows(net, analytic, numeric, tol, atol, at_kink=None):
             err = np.where(kink, 0.0, np.abs(g_bp - g_num))
             ok = bool(np.all((rel < tol) | (err < atol)))
             rows.append(Row(l, name, g_bp.copy(), g_num.copy(), float(rel.max()), float(err.max()), ok, kink))
-    return rows
+    return GradcheckReport(rows, tol, atol, loss_value)
 
 
 def gradcheck(net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=1e-12, weight_decay=0.0):
@@ -235,5 +236,4 @@ def gradcheck(net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=1e-12, weight_d
     grads = net.gradients(x, y, loss)
     analytic = grads.flat + weight_decay * net._decay_mask * net.theta
     numeric = numeric_gradient(net, x, y, loss, h, weight_decay)
-    rows = gradient_rows(net, analytic, numeric, tol, atol, kink_crossings(net, x, h))
-    return GradcheckReport(rows, tol, atol, grads.loss)
+    return compare_gradients(net, analytic, numeric, tol, atol, grads.loss, kink_crossings(net, x, h))

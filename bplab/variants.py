@@ -30,7 +30,7 @@ import copy
 import numpy as np
 
 from .errors import _show, positive_number
-from .gradcheck import GradcheckReport, check_step_and_tolerances, gradient_rows, kink_crossings, numeric_gradient
+from .gradcheck import check_step_and_tolerances, compare_gradients, kink_crossings, numeric_gradient
 from .network import Gradients, check_network
 
 __all__ = [
@@ -113,7 +113,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
 
 
 # ----------------------------------------------------------------- seed 000's algorithm box
-def _per_sample_setup(net, x, y, loss, name):
+def _one_sample(net, x, y, loss, name):
     X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     if X.shape[0] != 1:
         raise ValueError(
@@ -153,7 +153,7 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
     gradients it applied (``net`` moved by ``-lr * flat``), and the loss before the step.
     """
     lr = positive_number(lr, "lr (learning rate)")
-    X, Y, z, a, lossf = _per_sample_setup(net, x, y, loss, "seed000_box_step")
+    X, Y, z, a, lossf = _one_sample(net, x, y, loss, "seed000_box_step")
     L, W, b, act = net.L, net._W, net._b, net._act
     C = float(lossf.value(z[L], a[L], Y, act[L]).mean())
     flat = np.zeros_like(net.theta)
@@ -181,7 +181,7 @@ def correct_step(net, x, y, lr, loss="half_sse"):
     Returns the :class:`bplab.Gradients` that were applied.
     """
     lr = positive_number(lr, "lr (learning rate)")
-    _per_sample_setup(net, x, y, loss, "correct_step")
+    _one_sample(net, x, y, loss, "correct_step")
     grads = net.backward(net.forward(x), y, loss)
     net.apply(grads, lr)
     return grads
@@ -215,5 +215,4 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")
     numeric = numeric_gradient(net, x, y, loss, h)
-    rows = gradient_rows(net, grads.flat, numeric, tol, atol, kink_crossings(net, x, h))
-    return GradcheckReport(rows, tol, atol, grads.loss)
+    return compare_gradients(net, grads.flat, numeric, tol, atol, grads.loss, kink_crossings(net, x, h))
