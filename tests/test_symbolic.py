@@ -358,11 +358,11 @@ def test_verify_bp_equations_refuses_by_predicted_cost():
 
 
 def test_exact_forward_refuses_by_predicted_cost():
-    net = bplab.Network([16, 16, 16, 16], seed=0)
+    net = bplab.Network([32, 32, 32, 32], seed=0)
     predicted = S.symbolic_cost(net).forward_seconds
-    with pytest.raises(ValueError, match=rf"net \(sizes \[16, 16, 16, 16\]\) is too large for exact_forward: its predicted"
-                                         rf" cost is {predicted:.0f} s.*0\.3 L \+ 0\.0003 F"):
-        S.exact_forward(net, np.zeros(16))
+    with pytest.raises(ValueError, match=rf"net \(sizes \[32, 32, 32, 32\]\) is too large for exact_forward: its predicted"
+                                         rf" cost is {predicted:.0f} s.*0\.03 L\^2 \+ 0\.00011 F"):
+        S.exact_forward(net, np.zeros(32))
 
 
 def test_the_notebooks_networks_are_accepted():

@@ -17,14 +17,17 @@ interpreter on the project's 2-core machine while it was quiet: 2-3-2-1 0.17 s, 
 6-6-6-6 1.8 s, 4-4-4-4-4 2.1 s, 3-3-3-3-3-3 3.0 s, 2-2-2-2-2-2-2-2 3.1 s, 8-8-8-8 4.5 s,
 8-8-8-8-8 49 s (three-way checks and verify_bp_equations likewise); the predictions are within
 a factor 1.5 of those times. ``bench/bench_symbolic_cost.py`` prints predictions beside
-measurements; on a machine shared by many processes the measurements can be several times
-slower, which the limit's margin absorbs:
+measurements: on the quiet machine, predicted / measured was 0.6-1.25 for compiling and the
+three-way check (2-3-2-1 to 6-6-6-6 and 2-2-2-2-2-2), 0.7-5 for verify_bp_equations (the
+small shapes over-predicted); on a machine shared by many processes the measurements can be
+several times slower, which the limit's margin absorbs:
 
 * compiling a shape (once, then cached): 0.014 L^2 + 0.00096 U;
 * :func:`~bplab.symbolic.three_way_check`: compiling, plus 1e-5 P F m for its central
   differences (two high-precision differences per parameter, P parameters, m samples);
 * :func:`~bplab.symbolic.exact_gradients`: compiling (one sample costs next to nothing);
-* :func:`~bplab.symbolic.exact_forward`: 0.3 L + 0.0003 F (sympy's evalf of the formulas);
+* :func:`~bplab.symbolic.exact_forward`: 0.03 L^2 + 0.00011 F (sympy's evalf of the formulas,
+  fitted to 2-2-2-2-2-2 0.69 s and 6-6-6-6 0.42 s);
 * :func:`~bplab.symbolic.verify_bp_equations`: (0.12 L^2 + 0.00035 P F), four times that
   with relu or leaky_relu (Piecewise formulas are checked at random points).
 
@@ -46,8 +49,8 @@ MAX_SECONDS = 20.0  # predicted seconds; 8-8-8-8-8's three-way check: 157 s pred
 COMPILE_PER_LAYER2 = 0.014
 COMPILE_PER_TERM = 0.00096
 CENTRAL_DIFFERENCE_PER_TERM = 1e-5
-FORWARD_PER_LAYER = 0.3
-FORWARD_PER_TERM = 0.0003
+FORWARD_PER_LAYER2 = 0.03
+FORWARD_PER_TERM = 0.00011
 VERIFY_PER_LAYER2 = 0.12
 VERIFY_PER_TERM = 0.00035
 PIECEWISE_FACTOR = 4
@@ -75,7 +78,7 @@ class SymbolicCost:
 
     @property
     def forward_seconds(self):
-        return FORWARD_PER_LAYER * self.layers + FORWARD_PER_TERM * self.loss_terms
+        return FORWARD_PER_LAYER2 * self.layers**2 + FORWARD_PER_TERM * self.loss_terms
 
     def verify_seconds(self, piecewise):
         base = VERIFY_PER_LAYER2 * self.layers**2 + VERIFY_PER_TERM * self.parameters * self.loss_terms
@@ -124,7 +127,7 @@ def check_forward_cost(net):
     check_network(net)
     cost = symbolic_cost(net)
     if cost.forward_seconds > MAX_SECONDS:
-        _refuse("exact_forward", "net", cost, cost.forward_seconds, "seconds = 0.3 L + 0.0003 F")
+        _refuse("exact_forward", "net", cost, cost.forward_seconds, "seconds = 0.03 L^2 + 0.00011 F")
     return cost
 
 
