@@ -482,7 +482,7 @@ def verify(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
     """
     import sympy as sp
 
-    from .symbolic import Step, check_step
+    from .symbolic import DerivationStep, check_step
 
     try:
         return check_step(title, lhs, rhs, lhs_tex, rhs_tex)
@@ -500,7 +500,7 @@ def verify(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
             f"step {title!r} fails: entry {idx} of lhs - rhs is {float(value):.3e}, not 0, at a random point"
             f" (each general f replaced by a concrete function)."
         )
-    return Step(title, lhs, rhs, "lhs - rhs is 0 at random points, with each f a different concrete function",
+    return DerivationStep(title, lhs, rhs, "lhs - rhs is 0 at random points, with each f a different concrete function",
                 lhs_tex, rhs_tex)
 
 
@@ -589,7 +589,7 @@ def evaluate(expr, values, activations, digits=30):
 
 # ------------------------------------------------------------------ the notation map, one seed at a time
 def seed_notation_table(seed):
-    """One seed's rows of bplab's notation map as a 4-column :class:`bplab.notation.Table`
+    """One seed's rows of bplab's notation map as a 4-column :class:`bplab.notation.DisplayTable`
     (concept, the seed's symbol with its Chinese term, what it is in bplab, note): narrow enough for a
     1280-pixel screen, unlike the seven columns of all seeds side by side. Built from
     :func:`bplab.notation.notation_table`, so both show the same data."""
@@ -603,4 +603,4 @@ def seed_notation_table(seed):
         symbol = r[col["seed's symbol"]] + (f" ({term})" if term and term != "—" else "")
         rows.append([r[col["concept"]], symbol, r[col["= in bplab"]], r[col["note"]]])
     sid = long.rows[0][col["seed"]] if long.rows else seed
-    return notation.Table(["concept", "seed's symbol (its term)", "in bplab", "note"], rows, f"Seed {sid} in bplab's names")
+    return notation.DisplayTable(["concept", "seed's symbol (its term)", "in bplab", "note"], rows, f"Seed {sid} in bplab's names")

@@ -32,7 +32,7 @@ import copy
 import numpy as np
 
 from .errors import _show, positive_number
-from .gradcheck import GradcheckReport, Row, numeric_gradient, relative_error
+from .gradcheck import check_step_and_tolerances, compare_gradients, kink_crossings, numeric_gradient
 from .network import Gradients, check_network
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- shared set-up
-def _prepare(net, x, y, loss):
+def _checked_forward(net, x, y, loss):
     """Checked inputs, the forward pass and the loss, exactly as ``net.backward`` gets them."""
     check_network(net)
     X, single = net._input(x)
@@ -76,7 +76,7 @@ def backward_missing_fprime(net, x, y, loss="half_sse"):
     dC/dW^l and dC/db^l. For a one-layer network (L = 1) nothing changes.
     Returns a :class:`bplab.Gradients`, like ``net.backward``.
     """
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     buggy = copy.copy(net)  # shares the weights; only the list of activations is replaced
     # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
     buggy._act = [None] + [_WithoutDerivative(act) for act in net._act[1 : net.L]] + [net._act[net.L]]
@@ -105,7 +105,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
                 f" W^{l} has shape {shape}. Use a network whose layers 1..L all have the same size,"
                 " e.g. Network([2, 3, 3, 3])."
             )
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     buggy = copy.copy(net)
     # _backward computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
     # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
@@ -117,7 +117,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
 
 # ----------------------------------------------------------------- seed 000's algorithm box
 def _one_sample(net, x, y, loss, name):
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     if X.shape[0] != 1:
         raise ValueError(
             f"{name} is a per-sample step (standard BP, 标准BP): x must be one sample of shape"
@@ -213,30 +213,12 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     check_network(net)
     if not callable(backward):
         raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {_show(backward)}.")
-    tol = positive_number(tol, "tol")
-    atol = positive_number(atol, "atol", allow_zero=True)
-    positive_number(h, "h (finite-difference step)")
-    if net.dtype != np.float64:
-        raise ValueError(
-            f"check_backward needs a float64 network, got dtype {net.dtype.name}: in float32 the central"
-            " differences carry rounding errors near 1e-3 even for a right gradient. Rebuild the network with"
-            " dtype='float64'."
-        )
+    h, tol, atol = check_step_and_tolerances(net, h, tol, atol, who="check_backward")
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")
     numeric = numeric_gradient(net, x, y, loss, h)
-    aW, ab = net._views(grads.flat)
-    nW, nb = net._views(numeric)
-    rows = []
-    for l in range(1, net.L + 1):
-        pairs = [("W", aW[l], nW[l])] + ([("b", ab[l], nb[l])] if net.bias else [])
-        for name, g_bp, g_num in pairs:
-            rel = relative_error(g_bp, g_num)
-            err = np.abs(g_bp - g_num)
-            ok = bool(np.all((rel < tol) | (err < atol)))
-            rows.append(Row(l, name, g_bp.copy(), g_num.copy(), float(rel.max()), float(err.max()), ok))
-    return GradcheckReport(rows, tol, atol, grads.loss)
+    return compare_gradients(net, grads.flat, numeric, tol, atol, grads.loss, kink_crossings(net, x, h))
 
 
 # ----------------------------------------------------------------- bug 4: overwritten grads on a graph
