@@ -374,6 +374,12 @@ def test_charts_are_drawn_at_display_size_with_12_px_text(playground):
         assert "font-size='12px'" in svg.split(">")[0]
 
 
+def test_the_network_view_says_what_its_colours_mean(playground):
+    svg, legend = playground.network.value.split("</svg>")
+    assert svg.startswith("<svg") and "class='bplab-network-legend'" in legend
+    assert "one neuron's output over the input plane" in legend and "positive" in legend and "negative" in legend
+
+
 def test_confidence_shading():
     tie, sure, likely = view.confidence_rgb(np.array([[0.5, 0.5], [0.0, 1.0], [0.25, 0.75]]))
     np.testing.assert_allclose(tie, view.NEUTRAL)  # a tie is white

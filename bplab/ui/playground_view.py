@@ -215,6 +215,17 @@ def legend_html(pg, show_test=False):
 
 
 # ---------------------------------------------------------------- the network of maps
+def network_legend_html():
+    """One line under the network: what a neuron's map and an edge's colour and thickness mean."""
+    blue = f"<b style='color:{POSITIVE_HEX}'>blue</b>"
+    orange = f"<b style='color:{NEGATIVE_HEX}'>orange</b>"
+    return (
+        "<div class='bplab-network-legend' style='font-size:13px'>Each square: one neuron's output over the input"
+        f" plane, {blue} where it is high, {orange} where it is low, white in the middle of its range."
+        f" Lines: the weights, {blue} positive, {orange} negative, thicker for a larger |w|.</div>"
+    )
+
+
 def neuron_scale(trace, l, activation_names):
     """Values of layer l's outputs mapped to [-1, 1] for colouring: tanh as it is, sigmoid
     and softmax around 0.5, unbounded ones (ReLU, identity) by the largest |a| on the plane."""
@@ -413,7 +424,7 @@ def gradient_chart(pg, width=330, height=230):
     positive = table[np.isfinite(table) & (table > 0)]
     lo = float(positive.min()) / 3 if positive.size else 1e-6
     hi = float(positive.max()) * 3 if positive.size else 1.0
-    ax = _Axes(width, height, updates[-1] if len(updates) else 1, lo, hi, log=True, right=64)
+    ax = _Axes(width, height, updates[-1] if len(updates) else 1, lo, hi, log=True, right=84)  # room for 'W³ 1.1e+00'
     parts = [f"<svg class='bplab-gradient-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' {FONT}>"]
     parts += ax.frame("Gradient norm ‖∂C/∂Wˡ‖ per layer", "weight updates")
     keep = _thin(len(updates))
@@ -450,7 +461,9 @@ def status_html(pg):
     test = "" if pg.test_loss is None else f" · test loss {pg.test_loss:.4g}{pct(pg.test_accuracy)}"
     colour = RED if pg.diverged else "#222"
     note = f" · {escape(pg.message)}" if pg.diverged or pg.message.startswith("update") else ""
+    # room for two lines always: where the line wraps as the numbers change width, the view below
+    # would otherwise jump up and down by a line during a run
     return (
-        f"<span style='color:{colour};font-size:14px'>network {pg.net.sizes} · epoch {pg.epochs} · {pg.updates} updates"
-        f" · training loss {pg.loss_value:.4g}{pct(pg.accuracy)}{test}{note}</span>"
+        f"<div style='color:{colour};font-size:14px;line-height:20px;min-height:40px'>network {pg.net.sizes}"
+        f" · epoch {pg.epochs} · {pg.updates} updates · training loss {pg.loss_value:.4g}{pct(pg.accuracy)}{test}{note}</div>"
     )

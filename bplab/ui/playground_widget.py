@@ -255,7 +255,7 @@ class TrainingPlayground(widgets.VBox):
             gradients = view.gradient_chart(pg)
             notes = view.gradient_notes_html(pg)
             status = view.status_html(pg)
-        self.network.value = network
+        self.network.value = network + view.network_legend_html()
         self.output_map.value = output
         self.legend.value = legend
         self.loss_chart.value = loss
