@@ -310,13 +310,15 @@ def test_update_step_shows_delta_w_and_a_visible_change(worked):
         dW = s.grads.dW[l]
         delta = np.array([[v[f"DeltaW[{l}][{j + 1}][{k + 1}]"] for k in range(dW.shape[1])] for j in range(dW.shape[0])])
         np.testing.assert_array_equal(delta, -0.1 * dW)  # Delta W = -eta dC/dW
-        # the new W is written with enough digits that the largest change shows in the table
+        # the new W is written with enough digits that every change shows in the table, the smallest too
         table = next(t for t in step.tables if t.caption.startswith(f"new W^{l}"))
+        for (j, k), old in np.ndenumerate(s.net.weights[l]):
+            new = s.updated.weights[l][j, k]
+            assert text_number(new, table.digits) != text_number(old, table.digits), (l, j, k, table.digits)
+            assert tex_number(new, table.digits) in step.latex
         j, k = np.unravel_index(np.abs(dW).argmax(), dW.shape)
         old, new = s.net.weights[l][j, k], s.updated.weights[l][j, k]
-        assert text_number(new, table.digits) != text_number(old, table.digits), (l, table.digits)
         assert text_number(new, s.digits) == text_number(old, s.digits)  # 5 digits would hide it (W changes ~1e-11)
-        assert tex_number(new, table.digits) in step.latex
     # the edges of the update are shaded by Delta W
     np.testing.assert_array_equal(step.diagram["edges"][1], -0.1 * s.grads.dW[1])
     assert set(step.diagram["edge_kind"].values()) == {"DeltaW"}
