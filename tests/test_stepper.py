@@ -525,3 +525,14 @@ def test_no_library_exception_escapes_the_stepper_on_junk(name, value):
     finally:
         for setting, default in (("digits", 5), ("neuron", 1), ("scale", 1.0), ("edge_scale", "layer")):
             setattr(_S, setting, default)
+
+
+def test_equations_side_by_side_are_separated_by_commas(worked):
+    """'= 3.0785×10⁻⁶  a³ = ŷ' read as a product; a comma before the wide space says 'next equation'."""
+    s = worked
+    assert r"\end{bmatrix}, \qquad y = " in s.goto(0).latex
+    loss = next(i for i in range(s.n_steps) if s.goto(i).kind == "loss")
+    assert r", \qquad a^{3} = \hat y = " in s.goto(loss).latex and r"\end{bmatrix}, \qquad y = " in s.goto(loss).latex
+    for i in range(s.n_steps):
+        for line in (s.goto(i).latex, s.goto(i).scalar):
+            assert not re.search(r"[^,] \\qquad", line), (i, line)
