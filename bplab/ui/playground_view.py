@@ -211,7 +211,7 @@ def legend_html(pg, show_test=False):
         items.append(f"<span style='color:rgb({r},{g},{b})'>&#9679;</span> {escape(str(name))}")
     text = " &nbsp; ".join(items)
     test = " &nbsp; &#9632; = a test sample" if show_test and len(pg.X_test) else ""
-    return f"<div class='bplab-legend' style='font-size:13px'>{text}{test}<br>pale = unsure, white = a tie</div>"
+    return f"<div class='bplab-legend' style='font-size:13px;line-height:1.5'>{text}{test}<br>pale = unsure, white = a tie</div>"
 
 
 # ---------------------------------------------------------------- the network of maps
@@ -220,7 +220,7 @@ def network_legend_html():
     blue = f"<b style='color:{POSITIVE_HEX}'>blue</b>"
     orange = f"<b style='color:{NEGATIVE_HEX}'>orange</b>"
     return (
-        "<div class='bplab-network-legend' style='font-size:13px'>Each square: one neuron's output over the input"
+        "<div class='bplab-network-legend' style='font-size:13px;line-height:1.4;margin-top:2px'>Each square: one neuron's output over the input"
         f" plane, {blue} where it is high, {orange} where it is low, white in the middle of its range."
         f" Lines: the weights, {blue} positive, {orange} negative, thicker for a larger |w|.</div>"
     )
