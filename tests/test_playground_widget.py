@@ -453,3 +453,12 @@ def test_png_bytes_round_trip():
 def test_time_redraw_measures_something(playground):
     t = time_redraw(playground, frames=2)
     assert 0 < t["mean"] <= t["max"]
+
+
+def test_wide_layers_get_maps_large_enough_to_see():
+    """16 neurons used to get 10 px maps in a 300 px picture; the picture grows instead (not past 10 px for 64)."""
+    def tile_of(hidden):
+        svg = view.network_view(Playground("moons", hidden=hidden, n=40))
+        return [float(v) for v in re.findall(r"<image [^>]*width='([\d.]+)'", svg)]
+
+    assert min(tile_of([8])) >= 26 and min(tile_of([16])) >= 16 and min(tile_of([32])) >= 12 and min(tile_of([64])) >= 10

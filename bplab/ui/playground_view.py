@@ -247,7 +247,9 @@ def network_view(pg, trace=None, tile=None, height=300):
     net = pg.net
     sizes = net.sizes
     widest = max(sizes)
-    tile = tile or int(max(10, min(40, (height - 40) // widest - 6)))
+    # a map of fewer than ~16 px shows little: wide layers (16, 32 neurons) make the picture taller instead,
+    # down to 10 px a map for the widest allowed (64)
+    tile = tile or int(max(10, min(16, 400 // widest), min(40, (height - 40) // widest - 6)))
     k = min(20, tile)  # pixels per side of a map: 20, or fewer for tiles smaller than that on screen
     gap_px = max(1, round(tile / 5 * k / tile))  # transparent pixel rows between two maps of a column
     gap = gap_px * tile / k  # the same gap on screen
