@@ -462,3 +462,13 @@ def test_wide_layers_get_maps_large_enough_to_see():
         return [float(v) for v in re.findall(r"<image [^>]*width='([\d.]+)'", svg)]
 
     assert min(tile_of([8])) >= 26 and min(tile_of([16])) >= 16 and min(tile_of([32])) >= 12 and min(tile_of([64])) >= 10
+
+
+def test_training_dots_keep_a_visible_outline_inside_their_own_region():
+    """A white outline made a dot in a region of its own colour look like an empty ring."""
+    pg = Playground("moons", hidden=[4], n=40)
+    dots = re.findall(r"<circle [^>]*fill='(#[0-9a-f]{6})' stroke='(#[0-9a-f]{6}|white)'", view.output_map_svg(pg))
+    assert len(dots) == len(pg.X)
+    for fill, stroke in dots:
+        assert stroke != "white" and stroke != fill
+        assert all(int(stroke[i : i + 2], 16) <= int(fill[i : i + 2], 16) for i in (1, 3, 5))  # a darker shade

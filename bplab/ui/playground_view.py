@@ -147,8 +147,8 @@ _MAP_LEFT, _MAP_TOP, _MAP_BOTTOM = 44, 24, 40
 
 
 def _samples_svg(pg, show_test, size):
-    """The samples as circles (training: circles in their class's colour with a white
-    outline; test: squares in their class's colour with a black outline),
+    """The samples as circles (training: circles in their class's colour with an outline in a
+    darker shade of it; test: squares in their class's colour with a black outline),
     and the axes: the part of the output map that does not change while the network trains."""
     x1, x2, _ = plane(pg)
     left, top = _MAP_LEFT, _MAP_TOP
@@ -156,14 +156,16 @@ def _samples_svg(pg, show_test, size):
     def px(X):
         return left + (X[:, 0] - x1[0]) / (x1[-1] - x1[0]) * size, top + (X[:, 1] - x2[0]) / (x2[-1] - x2[0]) * size
 
-    def hexes(labels):
-        return ["#%02x%02x%02x" % tuple(CLASS_COLOURS[c % len(CLASS_COLOURS)].astype(int)) for c in labels]
+    def hexes(labels, shade=1.0):
+        return ["#%02x%02x%02x" % tuple((shade * CLASS_COLOURS[c % len(CLASS_COLOURS)]).astype(int)) for c in labels]
 
     parts = [f"<rect x='{left}' y='{top}' width='{size}' height='{size}' fill='none' stroke='#666'/>"]
     xs, ys = px(pg.X)
     parts += [
-        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.8' fill='{c}' stroke='white' stroke-width='1.2'/>"
-        for x, y, c in zip(xs, ys, hexes(pg.labels))
+        # outlined in a darker shade of their colour: with a white outline a dot inside a region of its own
+        # colour (where the network is sure and right) looked like an empty white ring
+        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.8' fill='{c}' stroke='{dark}' stroke-width='1.2'/>"
+        for x, y, c, dark in zip(xs, ys, hexes(pg.labels), hexes(pg.labels, 0.55))
     ]
     if show_test and len(pg.X_test):
         xs, ys = px(pg.X_test)
