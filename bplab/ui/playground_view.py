@@ -418,7 +418,7 @@ def loss_chart(pg, width=330, height=230):
     return "".join(parts)
 
 
-def gradient_chart(pg, width=330, height=230):
+def gradient_chart(pg, width=350, height=230):
     """||dC/dW^l|| for every layer (W¹, W², ...) at every record, log scale, labelled at the
     right end with the last value; a zero is drawn at the floor and said in words below."""
     history = pg.grad_norm_history
