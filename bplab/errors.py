@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 
 import numpy as np
 
 
-def _show(value, limit: int = 80) -> str:
-    """A short printable form of a received value."""
+def show(value, limit: int = 80) -> str:
+    """A short printable form of a received value, for error messages."""
     if isinstance(value, np.ndarray):
         text = f"array of shape {value.shape} and dtype {value.dtype}"
     else:
@@ -27,17 +28,17 @@ def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
     ``ndim`` may be an int or a tuple of allowed dimensions.
     """
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be numbers (an array or nested lists), got the string {_show(value)}.")
+        raise TypeError(f"{name} must be numbers (an array or nested lists), got the string {show(value)}.")
     try:
         arr = np.asarray(value)
     except ValueError as exc:  # numpy refuses some ragged nestings outright
-        raise ValueError(f"{name} must be a rectangular array, but its rows have different lengths: {_show(value)}.") from exc
+        raise ValueError(f"{name} must be a rectangular array, but its rows have different lengths: {show(value)}.") from exc
     if arr.dtype == object:
         raise ValueError(
-            f"{name} must be a rectangular array of numbers, but it is ragged or holds non-numbers: {_show(value)}."
+            f"{name} must be a rectangular array of numbers, but it is ragged or holds non-numbers: {show(value)}."
         )
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} ({_show(value)}).")
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} ({show(value)}).")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -85,15 +86,21 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         )
 
 
-def check_shape(arr: np.ndarray, expected: tuple, name: str) -> None:
-    if arr.shape != tuple(expected):
-        raise ValueError(f"{name} must have shape {tuple(expected)}, got shape {arr.shape}.")
+def check_path(path, name: str = "path") -> str:
+    """A file path: a str or os.PathLike that is not empty (bytes and open files are refused)."""
+    if isinstance(path, (str, os.PathLike)):
+        text = os.fspath(path)
+        if isinstance(text, str) and text.strip():
+            return text
+        if isinstance(text, str):
+            raise ValueError(f"{name} must be a str or os.PathLike naming a file, got the empty path {text!r}.")
+    raise TypeError(f"{name} must be a str or os.PathLike, got {show(path)}.")
 
 
 def positive_number(value, name: str, allow_zero: bool = False) -> float:
     """A finite real number > 0 (or >= 0 when ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {_show(value)}.")
+        raise TypeError(f"{name} must be a real number, got {show(value)}.")
     value = float(value)
     rule = ">= 0" if allow_zero else "> 0"
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
@@ -103,7 +110,7 @@ def positive_number(value, name: str, allow_zero: bool = False) -> float:
 
 def positive_int(value, name: str, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {_show(value)}.")
+        raise TypeError(f"{name} must be a whole number, got {show(value)}.")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
     return int(value)
@@ -113,14 +120,14 @@ def choice(value, valid, name: str) -> str:
     """``value`` must be one of the names in ``valid``."""
     if not isinstance(value, str) or value not in valid:
         listed = ", ".join(repr(v) for v in valid)
-        raise ValueError(f"unknown {name} {_show(value)}; valid names are {listed}.")
+        raise ValueError(f"unknown {name} {show(value)}; valid names are {listed}.")
     return value
 
 
 def flag(value, name: str) -> bool:
     """``value`` must be True or False (numpy booleans too), not a string or a number."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_show(value)}.")
+        raise TypeError(f"{name} must be True or False, got {show(value)}.")
     return bool(value)
 
 
@@ -129,7 +136,10 @@ def check_seed(seed, name: str = "seed"):
     if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be None or a whole number >= 0 (such as 0 or 42), got {_show(seed)}.")
+        raise TypeError(f"{name} must be None or a whole number >= 0 (such as 0 or 42), got {show(seed)}.")
     if seed < 0:
         raise ValueError(f"{name} must be a whole number >= 0, got {seed}.")
     return int(seed)
+
+
+_show = show  # the old private name, for code written against earlier versions

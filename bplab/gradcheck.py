@@ -134,10 +134,11 @@ def gradcheck(net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=1e-12, weight_d
             " right. Rebuild the network with dtype='float64' to check its gradients."
         )
     grads = net.gradients(x, y, loss)
-    analytic = grads.flat + weight_decay * net._decay_mask * net.theta
     numeric = numeric_gradient(net, x, y, loss, h, weight_decay)
-    aW, ab = net._views(analytic)
-    nW, nb = net._views(numeric)
+    aW, ab = net.layer_views(grads.flat)
+    nW, nb = net.layer_views(numeric)
+    for l in range(1, net.L + 1):
+        aW[l] += weight_decay * net.W[l]  # the gradient of lambda/2 ||W^l||^2 (weights only)
     rows = []
     for l in range(1, net.L + 1):
         pairs = [("W", aW[l], nW[l])] + ([("b", ab[l], nb[l])] if net.bias else [])

@@ -466,7 +466,7 @@ def _prepare(net, x, y, seed, single_only):
     X2 = X[None, :] if single else X
     if X2.shape[1] != net.sizes[0]:
         raise ValueError(f"x must have {net.sizes[0]} features (n_0) per sample, got shape {X.shape}.")
-    Y2 = net._targets(y, X2.shape[0], "half_sse")
+    Y2 = net.targets(y, X2.shape[0], "half_sse")
     return X2, Y2, single
 
 

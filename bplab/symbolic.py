@@ -37,7 +37,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from .errors import _show, as_float_array, choice, positive_int, positive_number
+from .errors import show, as_float_array, choice, positive_int, positive_number
 from .losses import LOSS_NAMES, LOSSES
 from .network import Layers, Network, check_network
 
@@ -115,13 +115,13 @@ class SymbolicNetwork:
             net = sizes_or_net
             sizes, activations, bias = net.sizes, net.activations, net.bias
         else:
-            sizes = Network._check_sizes(sizes_or_net)
+            sizes = Network.check_sizes(sizes_or_net)
         if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False, got {_show(bias)}.")
+            raise TypeError(f"bias must be True or False, got {show(bias)}.")
         self.sizes = list(sizes)
         self.L = len(sizes) - 1
         self.bias = bias
-        self._act = [None] + Network._layer_activations(activations, self.sizes)
+        self._act = [None] + Network.make_activations(activations, self.sizes)
         self.activations = [act.spec for act in self._act[1:]]
         L = self.L
         self.x = _vector("x", sizes[0])
@@ -282,7 +282,7 @@ class _Compiled:
 
     def __init__(self, sizes, act_key, bias, loss):
         acts = act_key if isinstance(act_key, str) else [a if isinstance(a, str) else list(a) for a in act_key]
-        layer_act = [None] + Network._layer_activations(acts, list(sizes))
+        layer_act = [None] + Network.make_activations(acts, list(sizes))
         self.params = _parameter_index(sizes, bias)
         L = len(sizes) - 1
         P = sp.symbols(f"p0:{len(self.params)}")
@@ -469,8 +469,8 @@ def exact_gradients(net, x, y, loss="half_sse", digits=30):
     check_network(net)
     digits = _check_digits(digits)
     xv = _one_sample(net, x)
-    net._loss(loss)  # same compatibility rule as backprop
-    Y = net._targets(y, 1, loss)[0]
+    net.loss_function(loss)  # same compatibility rule as backprop
+    Y = net.targets(y, 1, loss)[0]
     comp = _compiled_for(net, loss)
     P, X, Yv = _mp(net.theta), _mp(xv), _mp(Y)
     with mpmath.workdps(digits + 15):
@@ -1006,14 +1006,14 @@ def three_way_check(net, x, y, loss="half_sse", grads=None, h=1e-5, rtol=1e-7, d
     h = positive_number(h, "h (finite-difference step)")
     rtol = positive_number(rtol, "rtol")
     digits = _check_digits(digits)
-    net._loss(loss)  # the same compatibility rule as backprop
-    X, _ = net._input(x)
-    Y = net._targets(y, X.shape[0], loss)
+    net.loss_function(loss)  # the same compatibility rule as backprop
+    X, _ = net.input_rows(x)
+    Y = net.targets(y, X.shape[0], loss)
     comp = _compiled_for(net, loss)
     if grads is None:
         grads = net.gradients(x, y, loss)
     elif not hasattr(grads, "flat") or np.shape(grads.flat) != net.theta.shape:
-        raise ValueError(f"grads must be the Gradients of this network ({net.theta.size} values), got {_show(grads)}.")
+        raise ValueError(f"grads must be the Gradients of this network ({net.theta.size} values), got {show(grads)}.")
     bp = np.asarray(grads.flat, dtype=float)
     fd64 = numeric_gradient(net, x, y, loss, h)
     theta = _mp(net.theta)

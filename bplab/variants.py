@@ -13,7 +13,7 @@ functions here compute gradients the WRONG way, in the same layout as
   :func:`box_gradient` the "gradient" the box effectively follows.
 
 The first two do not copy the backward pass: they hand the network's own
-``Network._backward`` a stand-in for the one piece the bug changes (a layer
+``Network.backprop`` a stand-in for the one piece the bug changes (a layer
 activation whose f' is 1, or the weight matrices untransposed), so every other
 line (BP1, BP3, BP4, the batch mean) is exactly bplab's. The only difference from
 the true gradient is the bug itself. :func:`check_backward` runs a gradient check
@@ -29,7 +29,7 @@ import copy
 
 import numpy as np
 
-from .errors import _show, positive_number
+from .errors import show, positive_number
 from .gradcheck import GradcheckReport, Row, numeric_gradient, relative_error
 from .network import Gradients, check_network
 
@@ -47,21 +47,28 @@ __all__ = [
 def _prepare(net, x, y, loss):
     """Checked inputs, the forward pass and the loss, exactly as ``net.backward`` gets them."""
     check_network(net)
-    X, single = net._input(x)
-    lossf = net._loss(loss)
-    Y = net._targets(y, X.shape[0], loss)
-    z, a = net._forward(X)
+    X, single = net.input_rows(x)
+    lossf = net.loss_function(loss)
+    Y = net.targets(y, X.shape[0], loss)
+    z, a = net.feedforward(X)
     return X, Y, z, a, lossf, single
 
 
+def _loss(lossf, z, a, Y):
+    """The batch's mean loss, as ``net.backward`` reports it."""
+    return float(lossf.value(z[-1], a[-1], Y).mean())
+
+
 class _WithoutDerivative:
-    """A layer activation whose backprop forgets f': it returns dC/da as if it were dC/dz."""
+    """A layer activation whose f' is 1: backprop then passes dC/da on as if it were dC/dz."""
+
+    is_softmax = False
 
     def __init__(self, act):
         self.act = act
 
-    def backprop(self, g, z, a):
-        return g  # the bug: should be g ⊙ f'(z) (or J^T g for softmax)
+    def df(self, z, a):
+        return np.ones_like(z)  # the bug: should be f'(z) (or the Jacobian for softmax)
 
 
 # ----------------------------------------------------------------- bug 1: missing f'
@@ -76,9 +83,8 @@ def backward_missing_fprime(net, x, y, loss="half_sse"):
     X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
     buggy = copy.copy(net)  # shares the weights; only the list of activations is replaced
     # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
-    buggy._act = [None] + [_WithoutDerivative(act) for act in net._act[1 : net.L]] + [net._act[net.L]]
-    delta, flat, dW, db, C = buggy._backward(z, a, Y, lossf)
-    return Gradients(delta, flat, dW, db, C, single)
+    buggy.f = [None] + [_WithoutDerivative(act) for act in net.f[1 : net.L]] + [net.f[net.L]]
+    return Gradients(*buggy.backprop(z, a, Y, lossf), _loss(lossf, z, a, Y), single)
 
 
 # ----------------------------------------------------------------- bug 2: wrong transpose
@@ -94,7 +100,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
     """
     check_network(net)
     for l in range(2, net.L + 1):
-        shape = net._W[l].shape
+        shape = net.W[l].shape
         if shape[0] != shape[1]:
             raise ValueError(
                 f"backward_wrong_transpose needs a square W^{l} (layer {l}): the untransposed product"
@@ -104,12 +110,11 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
             )
     X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
     buggy = copy.copy(net)
-    # _backward computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
+    # backprop computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
     # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
-    # (It reads W only in BP2; BP4 writes into a fresh gradient vector.)
-    buggy._W = [None, net._W[1]] + [W.T for W in net._W[2:]]
-    delta, flat, dW, db, C = buggy._backward(z, a, Y, lossf)
-    return Gradients(delta, flat, dW, db, C, single)
+    # (It reads W only in BP2.)
+    buggy.W = [None, net.W[1]] + [W.T for W in net.W[2:]]
+    return Gradients(*buggy.backprop(z, a, Y, lossf), _loss(lossf, z, a, Y), single)
 
 
 # ----------------------------------------------------------------- seed 000's algorithm box
@@ -154,10 +159,9 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
     """
     lr = positive_number(lr, "lr (learning rate)")
     X, Y, z, a, lossf = _one_sample(net, x, y, loss, "seed000_box_step")
-    L, W, b, act = net.L, net._W, net._b, net._act
-    C = float(lossf.value(z[L], a[L], Y, act[L]).mean())
-    flat = np.zeros_like(net.theta)
-    dW, db = net._views(flat)
+    L, W, b, act = net.L, net.W, net.b, net.f
+    C = _loss(lossf, z, a, Y)
+    dW, db = net.layer_views(np.zeros_like(net.theta))
     delta = [None] * (L + 1)
     for l in range(L, 0, -1):
         if l == L:
@@ -170,7 +174,7 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
         if net.bias:
             db[l][...] = delta[l][0]  # BP3
             b[l] -= lr * db[l]
-    return Gradients(delta, flat, dW, db, C, True)
+    return Gradients(delta, dW, db, C, True)
 
 
 def correct_step(net, x, y, lr, loss="half_sse"):
@@ -209,7 +213,7 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     """
     check_network(net)
     if not callable(backward):
-        raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {_show(backward)}.")
+        raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {show(backward)}.")
     tol = positive_number(tol, "tol")
     atol = positive_number(atol, "atol", allow_zero=True)
     positive_number(h, "h (finite-difference step)")
@@ -221,10 +225,10 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
         )
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
-        raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")
+        raise TypeError(f"backward must return the Gradients of this network, got {show(grads)}.")
     numeric = numeric_gradient(net, x, y, loss, h)
-    aW, ab = net._views(grads.flat)
-    nW, nb = net._views(numeric)
+    aW, ab = net.layer_views(grads.flat)
+    nW, nb = net.layer_views(numeric)
     rows = []
     for l in range(1, net.L + 1):
         pairs = [("W", aW[l], nW[l])] + ([("b", ab[l], nb[l])] if net.bias else [])

@@ -319,7 +319,7 @@ def test_divergence_stops_with_a_clear_message_and_restores_the_weights(mode):
     X, Y = _regression()
     net = Network([2, 8, 1], activations=["relu", "identity"], seed=0)
     kw = dict(mode=mode, batch_size=5, lr=1e6, epochs=20, seed=1, progress=False)
-    with pytest.raises(bplab.TrainingDiverged, match=says("diverged", "epoch", "step", "not finite", "lr=1e+06",
+    with pytest.raises(bplab.TrainingDiverged, match=says("diverged", "epoch", "step", "lr=1e+06",
                                                           "too large", "restored")) as info:
         bplab.train(net, X, Y, **kw)
     assert np.isfinite(net.theta).all()
@@ -330,8 +330,8 @@ def test_divergence_stops_with_a_clear_message_and_restores_the_weights(mode):
     if epoch > 1:
         bplab.train(replay, X, Y, **{**kw, "epochs": epoch - 1})
     np.testing.assert_array_equal(net.theta, replay.theta)
-    # the non-finite value is named
-    assert re.search(r"became (-?inf|nan)", message), message
+    # what went wrong is named: a value that is not finite, or an explosion by bplab's rule
+    assert re.search(r"became (-?inf|nan) \(not finite\)|exploded to [0-9.e+]+, more than 1e\+10 times", message), message
 
 
 def test_divergence_is_a_floating_point_error():
@@ -339,11 +339,12 @@ def test_divergence_is_a_floating_point_error():
 
 
 def test_divergence_on_the_last_step_of_an_epoch_is_caught():
-    """One update per epoch (batch mode) that overflows the weights: caught after the step, not reported as inf loss."""
+    """One update per epoch (batch mode) that explodes the weights: caught after the step, though no loss
+    is computed after it."""
     X, Y = _regression(m=3)
     net = Network([2, 1], activations="identity", seed=0)
     before = net.theta.copy()
-    with pytest.raises(bplab.TrainingDiverged, match=says("epoch 1, step 1", "not finite", "lr=1e+300")):
+    with pytest.raises(bplab.TrainingDiverged, match=says("epoch 1, step 1", "weights exploded", "lr=1e+300")):
         bplab.train(net, X, Y, mode="batch", lr=1e300, epochs=1, progress=False)
     np.testing.assert_array_equal(net.theta, before)
 

@@ -89,10 +89,10 @@ def test_epoch_is_bplab_train():
     rng.permutation(60)
     seed = int(rng.integers(2**31))
     h = bplab.train(net, pg.X, pg.Y, mode="minibatch", batch_size=16, lr=0.2, epochs=1, loss="cross_entropy",
-                    seed=seed, progress=False)  # fmt: skip
+                    seed=seed, progress=False, evaluate_train=True)  # fmt: skip
     pg.epoch()
     np.testing.assert_array_equal(pg.net.theta, net.theta)
-    assert pg.loss_value == pytest.approx(h.loss[-1], rel=1e-12)
+    assert pg.loss_value == pytest.approx(h.end_loss[-1], rel=1e-12)  # both the exact loss after the epoch
     assert pg.updates == h.updates[-1] == 4
 
 

@@ -9,7 +9,7 @@ import pytest
 
 import bplab
 from bplab import Network
-from bplab.network import FILE_FORMAT
+from bplab.io import FILE_FORMAT
 
 NETWORKS = {
     "sigmoid": lambda: Network([2, 3, 1], seed=1),
@@ -209,7 +209,7 @@ def test_meta_edited_with_a_recomputed_checksum(tmp_path, edit, message):
         meta, theta = json.loads(str(data["meta"])), data["theta"]
     new = edit(meta)
     text = new if isinstance(new, str) else json.dumps(new, sort_keys=True)
-    _repack(path, meta=np.array(text), checksum=np.array(Network._checksum(text, theta)))
+    _repack(path, meta=np.array(text), checksum=np.array(bplab.io.checksum(text, theta)))
     with pytest.raises(ValueError, match=message):
         Network.load(path)
 

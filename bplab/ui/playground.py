@@ -26,10 +26,10 @@ import numpy as np
 
 from .. import datasets as ds
 from ..activations import ELEMENTWISE
-from ..errors import _show, choice, positive_int, positive_number
+from ..errors import choice, positive_int, positive_number, show
 from ..losses import LOSS_NAMES
 from ..network import Network
-from ..training import MODES, History, TrainingDiverged, _accuracy, train
+from ..training import MODES, History, TrainingDiverged, evaluate, train
 
 DATASETS = ("xor", "moons", "circles", "spiral", "iris")
 HIDDEN_ACTIVATIONS = tuple(ELEMENTWISE)
@@ -50,7 +50,7 @@ def _check_hidden(hidden):
     if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
         hidden = [hidden]
     if isinstance(hidden, str) or not hasattr(hidden, "__iter__"):
-        raise TypeError(f"hidden must be a list of hidden layer sizes such as [4, 4] (or [] for none), got {_show(hidden)}.")
+        raise TypeError(f"hidden must be a list of hidden layer sizes such as [4, 4] (or [] for none), got {show(hidden)}.")
     return [positive_int(h, f"hidden[{i}] (neurons in hidden layer {i + 1})") for i, h in enumerate(hidden)]
 
 
@@ -182,14 +182,11 @@ class Playground:
     def evaluate(self):
         """(mean loss, accuracy) on the whole data set, with the current weights."""
         with self.lock, np.errstate(all="ignore"):
-            z, a = self.net._forward(self.X)
-            lossf = self.net._loss(self.loss)
-            C = float(lossf.value(z[-1], a[-1], self.Y, self.net._act[-1]).mean())
-            return C, _accuracy(self.net, self.X, self.Y, a[-1])
+            return evaluate(self.net, self.X, self.Y, self.net.loss_function(self.loss))
 
     def gradient_norms(self):
         """{l: ||dC/dW^l||} on the whole data set (the plot that shows vanishing gradients)."""
-        from .plots import layer_gradient_norms  # numpy-only function; matplotlib stays unloaded
+        from ..metrics import layer_gradient_norms
 
         with self.lock, np.errstate(all="ignore"):
             return layer_gradient_norms(self.net.gradients(self.X, self.Y, self.loss))

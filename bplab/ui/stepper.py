@@ -35,7 +35,7 @@ from html import escape
 import numpy as np
 
 from .diagram import network_svg
-from ..errors import _show, positive_int, positive_number
+from ..errors import show, positive_int, positive_number
 from ..losses import LOSSES
 from ..network import Network
 
@@ -171,7 +171,7 @@ class Stepper:
 
     def __init__(self, net, x, y, loss="half_sse", lr=0.1, neuron=1, digits=5):
         if not isinstance(net, Network):
-            raise TypeError(f"net must be a bplab.Network, got {_show(net)}.")
+            raise TypeError(f"net must be a bplab.Network, got {show(net)}.")
         if np.ndim(x) != 1:
             raise ValueError(
                 f"x must be ONE sample, a 1-D array of {net.sizes[0]} numbers, got shape {np.shape(x)};"
@@ -187,7 +187,7 @@ class Stepper:
         self.grads = self.net.backward(self.trace, y, loss)
         self.updated = self.net.copy()
         self.updated.apply(self.grads, self.lr)
-        self.y = self.net._targets(y, 1, loss)[0]
+        self.y = self.net.targets(y, 1, loss)[0]
         self.steps = tuple(self._build())
         self._index = 0
         self._html = {}
@@ -216,7 +216,7 @@ class Stepper:
     def goto(self, index):
         """Go to step ``index`` (0 .. n_steps - 1)."""
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"index must be a whole number 0..{self.n_steps - 1}, got {_show(index)}.")
+            raise TypeError(f"index must be a whole number 0..{self.n_steps - 1}, got {show(index)}.")
         if not 0 <= index < self.n_steps:
             raise ValueError(f"index must be between 0 and {self.n_steps - 1} (the steps), got {index}.")
         self._index = int(index)
