@@ -31,7 +31,7 @@ import pytest
 import bplab
 from bplab.stepper import Stepper
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = "08-propagation-stepper.ipynb"
