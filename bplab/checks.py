@@ -58,7 +58,7 @@ def layer_list(values, name, what, alternative=""):
     """``values`` as a list with one ``what`` per layer; a dict, an array or a string is refused by name."""
     if isinstance(values, dict):
         raise TypeError(
-            f"{name} must be a list with one {what} per layer (layers 1..L, in order), got a dict with keys"
+            f"{name} must be {alternative}a list with one {what} per layer (layers 1..L, in order), got a dict with keys"
             f" {show(list(values))}; pass list(...) of its values in layer order."
         )
     if isinstance(values, (np.ndarray, str, bytes)) or not hasattr(values, "__len__") or len(values) == 0:

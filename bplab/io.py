@@ -50,12 +50,17 @@ def save(net, path):
     if not text.endswith(".npz"):
         text += ".npz"
     folder = os.path.dirname(text) or "."
+    if os.path.exists(folder) and not os.path.isdir(folder):
+        raise NotADirectoryError(f"path {text!r}: {folder!r} is a file, not a folder to save into.")
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"path {text!r}: the folder {folder!r} does not exist; create it first.")
     net.check_parameters()
     target = os.path.realpath(text)  # through symbolic links: replace the file, keep the link
     meta = description(net)
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=f".{os.path.basename(target)}.", suffix=".tmp")
+    except OSError as exc:  # name the user's path, not the temporary file's
+        raise type(exc)(f"path {text!r}: could not write a file in its folder ({exc.strerror or exc}).") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez(fh, format=np.array(FILE_FORMAT), meta=np.array(meta), theta=net.theta,
@@ -65,7 +70,7 @@ def save(net, path):
     except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
-        if isinstance(exc, OSError) and tmp in str(exc):  # name the user's path, not the temporary file
+        if isinstance(exc, OSError) and os.path.basename(tmp) in str(exc):  # the user's path, not the temporary one
             raise type(exc)(f"path {text!r}: could not save the network there ({exc.strerror or exc}).") from None
         raise
     return Path(text)

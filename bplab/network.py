@@ -44,7 +44,7 @@ class Network:
     (layers 1..L), where an entry may itself be a list with one name per neuron.
     Names: sigmoid, tanh, relu, leaky_relu, identity, softmax.
 
-    ``net.W[l]``, ``net.b[l]`` (lists, index 0 unused) are W^l and b^l; ``net.f[l]`` is
+    ``net.W[l]``, ``net.b[l]`` (tuples, index 0 unused) are W^l and b^l; ``net.f[l]`` is
     layer l's activation f_l. ``net.weights[l]`` and ``net.biases[l]`` are the same arrays,
     numbered from 1, and assigning to them is checked. All of them are views into one flat
     vector of parameters, ``net.theta``: the parameters have one home.
@@ -99,12 +99,10 @@ class Network:
         gradient of the weights only, never to the biases.
         """
         for l in range(1, self.L + 1):
-            if weight_decay:
-                self.W[l] -= lr * (dW[l] + weight_decay * self.W[l])
-            else:
-                self.W[l] -= lr * dW[l]
+            W, b = self.W[l], self.b[l]  # views into theta, updated in place
+            W -= lr * (dW[l] + weight_decay * W) if weight_decay else lr * dW[l]
             if self.bias:
-                self.b[l] -= lr * db[l]
+                b -= lr * db[l]
 
     # ------------------------------------------------------------ the checked entry points
     def forward(self, x):
@@ -216,15 +214,16 @@ class Network:
         self.L = len(sizes) - 1
         self.dtype = dtype
         self.bias = biases is not None
-        self.f = [None, *f]
+        self.f = (None, *f)
         self._theta = np.empty(self.n_params(self.sizes, self.bias), dtype=dtype)
-        self.W, self.b = self.layer_views(self._theta)
+        W, b = self.layer_views(self._theta)
+        self._W, self._b = tuple(W), tuple(b)  # tuples: a layer's array can't be swapped for another
         for l in range(1, self.L + 1):
-            self.W[l][...] = weights[l - 1]
+            W[l][...] = weights[l - 1]
             if self.bias:
-                self.b[l][...] = biases[l - 1]
-        self.weights = Layers(self.W[1:], 1, "weights", check=self.set_weights)
-        self.biases = Layers(self.b[1:], 1, "biases", check=self.set_biases)
+                b[l][...] = biases[l - 1]
+        self._weights = Layers(W[1:], 1, "weights", check=self.set_weights)
+        self._biases = Layers(b[1:], 1, "biases", check=self.set_biases)
 
     @staticmethod
     def n_params(sizes, bias):
@@ -254,6 +253,34 @@ class Network:
     @theta.setter
     def theta(self, values):
         copy_into(self._theta, values, f"theta (the {self._theta.size} parameters of {self!r})")
+
+    @property
+    def W(self):
+        """W^l as ``net.W[l]`` (index 0 is None): views into ``theta``, for the math."""
+        return self._W
+
+    @property
+    def b(self):
+        """b^l as ``net.b[l]`` (index 0 is None; all None without biases): views into ``theta``."""
+        return self._b
+
+    @property
+    def weights(self):
+        """W^1..W^L numbered from 1; ``net.weights[l] = values`` copies the values in, checked."""
+        return self._weights
+
+    @property
+    def biases(self):
+        """b^1..b^L numbered from 1; ``net.biases[l] = values`` copies the values in, checked."""
+        return self._biases
+
+    def __setattr__(self, name, value):
+        if name in ("W", "b", "weights", "biases"):
+            raise AttributeError(
+                f"net.{name} can't be replaced: it shows the parameters, which live in net.theta. Assign one"
+                " layer's values with net.weights[l] = ... or net.biases[l] = ..., or all of them with net.theta = ..."
+            )
+        super().__setattr__(name, value)
 
     def set_weights(self, l, values):
         """``net.weights[l] = values``: copied into W^l after checking shape and finiteness."""

@@ -25,13 +25,13 @@ delta^l = dC/dz^l, layers 1..L.
 
 from __future__ import annotations
 
-import copy
+from types import SimpleNamespace
 
 import numpy as np
 
 from .errors import show, positive_number
 from .gradcheck import GradcheckReport, Row, numeric_gradient, relative_error
-from .network import Gradients, check_network
+from .network import Gradients, Network, check_network
 
 __all__ = [
     "backward_missing_fprime",
@@ -52,6 +52,15 @@ def _prepare(net, x, y, loss):
     Y = net.targets(y, X.shape[0], loss)
     z, a = net.feedforward(X)
     return X, Y, z, a, lossf, single
+
+
+def _backprop_with(net, z, a, Y, lossf, **swapped):
+    """``Network.backprop`` itself, run on ``net`` with one of the things it reads (W or f) swapped.
+
+    backprop reads only L, W, f and bias from the network, so a stand-in holding those runs it unchanged.
+    """
+    stand_in = SimpleNamespace(**{"L": net.L, "W": net.W, "f": net.f, "bias": net.bias, **swapped})
+    return Network.backprop(stand_in, z, a, Y, lossf)
 
 
 def _loss(lossf, z, a, Y):
@@ -81,10 +90,9 @@ def backward_missing_fprime(net, x, y, loss="half_sse"):
     Returns a :class:`bplab.Gradients`, like ``net.backward``.
     """
     X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
-    buggy = copy.copy(net)  # shares the weights; only the list of activations is replaced
     # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
-    buggy.f = [None] + [_WithoutDerivative(act) for act in net.f[1 : net.L]] + [net.f[net.L]]
-    return Gradients(*buggy.backprop(z, a, Y, lossf), _loss(lossf, z, a, Y), single)
+    f = [None] + [_WithoutDerivative(act) for act in net.f[1 : net.L]] + [net.f[net.L]]
+    return Gradients(*_backprop_with(net, z, a, Y, lossf, f=f), _loss(lossf, z, a, Y), single)
 
 
 # ----------------------------------------------------------------- bug 2: wrong transpose
@@ -109,12 +117,11 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
                 " e.g. Network([2, 3, 3, 3])."
             )
     X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
-    buggy = copy.copy(net)
     # backprop computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
     # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
     # (It reads W only in BP2.)
-    buggy.W = [None, net.W[1]] + [W.T for W in net.W[2:]]
-    return Gradients(*buggy.backprop(z, a, Y, lossf), _loss(lossf, z, a, Y), single)
+    W = [None, net.W[1]] + [W.T for W in net.W[2:]]
+    return Gradients(*_backprop_with(net, z, a, Y, lossf, W=W), _loss(lossf, z, a, Y), single)
 
 
 # ----------------------------------------------------------------- seed 000's algorithm box
@@ -170,10 +177,12 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
             # 1.4.1: BP2 through W^{l+1}, which was updated one iteration ago (the box's order).
             delta[l] = act[l].backprop(delta[l + 1] @ W[l + 1], z[l], a[l])
         np.matmul(delta[l].T, a[l - 1], out=dW[l])  # BP4 (one sample)
-        W[l] -= lr * dW[l]  # 1.3 / 1.4.2: update this layer right away
+        W_l = W[l]
+        W_l -= lr * dW[l]  # 1.3 / 1.4.2: update this layer right away (in place: W[l] is a view into theta)
         if net.bias:
             db[l][...] = delta[l][0]  # BP3
-            b[l] -= lr * db[l]
+            b_l = b[l]
+            b_l -= lr * db[l]
     return Gradients(delta, dW, db, C, True)
 
 
