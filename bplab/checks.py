@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import LayerActivation
-from .errors import as_float_array, check_finite, choice, show
+from .errors import as_float_array, check_finite, choice, class_labels, show
 from .losses import LOSS_NAMES, LOSSES
 
 DTYPES = {"float64": np.float64, "float32": np.float32}
@@ -17,7 +17,10 @@ DTYPES = {"float64": np.float64, "float32": np.float32}
 
 def dtype_of(dtype):
     """``dtype`` ('float64', 'float32' or a numpy dtype) as a numpy dtype."""
-    name = dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    try:
+        name = dtype if isinstance(dtype, str) else np.dtype(dtype).name
+    except TypeError:
+        name = dtype  # not a dtype at all: choice() names it
     choice(name, tuple(DTYPES), "dtype")
     return np.dtype(DTYPES[name])
 
@@ -100,32 +103,17 @@ def targets(net, y, m, loss, name="y"):
             f"{name} must be targets of shape ({m}, {nL}) ({m} sample{'s' if m > 1 else ''}, {nL} output"
             f"{'s' if nL > 1 else ''} of the output layer L={L}) or {labels}, got shape {arr.shape}."
         )
-    if LOSSES[loss].targets_sum_to_one and not np.allclose(arr.sum(axis=1), 1.0):
-        row = int(np.argmax(~np.isclose(arr.sum(axis=1), 1.0)))
-        raise ValueError(
-            f"{name} for loss 'cross_entropy' must be probabilities summing to 1 per sample (one-hot labels),"
-            f" but row {row} sums to {arr[row].sum():g}."
-        )
-    if loss == "binary_cross_entropy" and ((arr < 0) | (arr > 1)).any():
-        raise ValueError(f"{name} for loss 'binary_cross_entropy' must lie in [0, 1], got values {arr.min():g}..{arr.max():g}.")
+    LOSSES[loss].check_targets(arr, name)
     return arr
 
 
 def one_hot(net, labels, name="y"):
     """Class labels 0..n_L-1 as one-hot rows of length n_L."""
     nL = net.sizes[-1]
-    labels = np.asarray(labels)
-    if labels.dtype.kind == "f" and not np.array_equal(labels, np.round(labels)):
-        bad = labels[labels != np.round(labels)][0]
-        raise ValueError(f"{name} class labels must be whole numbers 0..{nL - 1}, got {bad}.")
     if nL == 1:
         raise ValueError(f"{name}: with one output neuron, give targets 0/1 of shape (m,) or (m, 1), not labels.")
-    if labels.min() < 0 or labels.max() >= nL:
-        bad = labels[(labels < 0) | (labels >= nL)][0]
-        raise ValueError(
-            f"{name} class labels must lie in 0..{nL - 1} (the output layer has {nL} neurons), got {bad}."
-        )
-    return np.eye(nL, dtype=net.dtype)[labels.astype(np.int64)]
+    ints = class_labels(labels, name, n_classes=nL, where=f" (the output layer has {nL} neurons)")
+    return np.eye(nL, dtype=net.dtype)[ints if np.ndim(labels) else ints[0]]
 
 
 def loss_function(net, loss):

@@ -97,22 +97,65 @@ def check_path(path, name: str = "path") -> str:
     raise TypeError(f"{name} must be a str or os.PathLike, got {show(path)}.")
 
 
+def class_labels(values, name: str, n_classes=None, where: str = "") -> np.ndarray:
+    """Class labels as a 1-D int64 array, or raise naming ``name``.
+
+    Labels are whole numbers (ints, or floats such as 2.0): not strings, not empty, not
+    complex, not too large for an integer; with ``n_classes`` they lie in 0..n_classes-1.
+    ``where`` is added to range errors to say where the range comes from.
+    """
+    rng = f"0..{n_classes - 1}" if n_classes else "0, 1, 2, ..."
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} class labels must be whole numbers {rng}, got the string {show(values)}.")
+    try:
+        arr = np.asarray(values)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a 1-D sequence of class labels, but it is ragged: {show(values)}.") from exc
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, got shape {arr.shape} ({show(values)}).")
+    if arr.dtype == object:
+        big = [v for v in arr if isinstance(v, numbers.Integral) and not isinstance(v, bool) and not -(2**63) <= v < 2**63]
+        if big:
+            raise ValueError(f"{name} class labels must lie in {rng}{where}, got {big[0]}, too large for an integer.")
+        raise TypeError(f"{name} class labels must be whole numbers {rng}, got {show(values)}.")
+    if arr.dtype.kind == "f":
+        whole = np.isfinite(arr) & (arr == np.round(arr))
+        if not whole.all():
+            raise ValueError(f"{name} must hold whole-number class labels (whole numbers {rng}), got {arr[~whole][0]}.")
+        if np.abs(arr).max() >= 2.0**63:
+            raise ValueError(f"{name} class labels must lie in {rng}{where}, got {np.abs(arr).max():g}, too large for an integer.")
+    elif arr.dtype.kind not in "iub":
+        raise TypeError(f"{name} class labels must be whole numbers {rng}, got dtype {arr.dtype} ({show(values)}).")
+    if arr.dtype.kind == "u" and arr.max() >= 2**63:
+        raise ValueError(f"{name} class labels must lie in {rng}{where}, got {arr.max()}, too large for an integer.")
+    labels = arr.astype(np.int64)
+    outside = (labels < 0) | (labels >= n_classes) if n_classes else labels < 0
+    if outside.any():
+        raise ValueError(f"{name} class labels must lie in {rng}{where}, got {labels[outside][0]}.")
+    return labels
+
+
 def positive_number(value, name: str, allow_zero: bool = False) -> float:
     """A finite real number > 0 (or >= 0 when ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {show(value)}.")
-    value = float(value)
+    value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0, which numpy's samplers would refuse
     rule = ">= 0" if allow_zero else "> 0"
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{name} must be a finite number {rule}, got {value!r}.")
     return value
 
 
-def positive_int(value, name: str, minimum: int = 1) -> int:
+def positive_int(value, name: str, minimum: int = 1, maximum=None) -> int:
+    """A whole number >= ``minimum`` (and <= ``maximum`` when given)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number, got {show(value)}.")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, got {value:,}.")
     return int(value)
 
 

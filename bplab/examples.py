@@ -2,7 +2,7 @@
 
 ``worked_example()`` returns the network exactly as the article's matrices give it.
 ``worked_example("as_printed")`` changes one weight, w(2,5) = W^2[1, 1], from 2 to 3:
-that is the value the article's printed z5 was computed with (see notebook 06).
+that is the value the article's printed z5 was computed with (see notebook 08).
 
 ``PRINTED`` holds the numbers as the article PRINTS them. They are not computed by
 bplab: they are the reference we compare against, typed in from the article.

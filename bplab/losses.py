@@ -76,6 +76,26 @@ def _needs_sigmoid(act):
     return None
 
 
+def _probabilities(Y, name, loss, sum_to_one):
+    """Targets of a cross-entropy are probabilities: each in [0, 1] (and each row summing to 1)."""
+    outside = (Y < 0) | (Y > 1)
+    if outside.any():
+        row, col = (int(i) for i in np.argwhere(outside)[0])
+        raise ValueError(
+            f"{name} for loss {loss!r} must be probabilities in [0, 1], got values {Y.min():g}..{Y.max():g}"
+            f" (row {row} holds {Y[row, col]:g} at output {col})."
+        )
+    if sum_to_one:
+        sums = Y.sum(axis=1)
+        off = ~np.isclose(sums, 1.0)
+        if off.any():
+            row = int(np.argmax(off))
+            raise ValueError(
+                f"{name} for loss {loss!r} must be probabilities summing to 1 per sample (one-hot labels),"
+                f" but row {row} sums to {sums[row]:g}."
+            )
+
+
 @dataclass(frozen=True)
 class Loss:
     """A loss: its per-sample value, nabla_a C, and whether BP1 simplifies to delta^L = a^L - y.
@@ -89,8 +109,9 @@ class Loss:
     grad_a: Callable  # grad_a(a, y) -> nabla_a C = dC/da^L, shape (m, n_L)
     check: Callable  # check(act) -> None, or a message saying why this output layer does not fit
     latex: str
-    shortcut: bool = False
-    targets_sum_to_one: bool = False
+    shortcut: bool = False  # BP1 is delta^L = a^L - y (f' cancels)
+    targets_are_probabilities: bool = False  # each target in [0, 1]
+    targets_sum_to_one: bool = False  # and each row summing to 1 (a distribution over the classes)
 
     def output_delta(self, z, a, y, act):
         """BP1 on its own: delta^L = nabla_a C ⊙ f'(z^L), or a^L - y for the shortcut pairs
@@ -100,6 +121,11 @@ class Loss:
     def __repr__(self):
         return f"Loss({self.name!r})"
 
+    def check_targets(self, Y, name="y"):
+        """Raise naming ``name`` when the targets Y (m x n_L) do not fit this loss; half_sse takes any real Y."""
+        if self.targets_are_probabilities:
+            _probabilities(Y, name, self.name, self.targets_sum_to_one)
+
 
 LOSSES = {
     "half_sse": Loss(
@@ -107,7 +133,7 @@ LOSSES = {
     ),
     "cross_entropy": Loss(
         "cross_entropy", _ce_value, _ce_grad_a, _needs_softmax, r"C = -\sum_j y_j \log a^L_j",
-        shortcut=True, targets_sum_to_one=True,
+        shortcut=True, targets_are_probabilities=True, targets_sum_to_one=True,
     ),
     "binary_cross_entropy": Loss(
         "binary_cross_entropy",
@@ -116,6 +142,7 @@ LOSSES = {
         _needs_sigmoid,
         r"C = -\sum_j \left[y_j \log a^L_j + (1 - y_j) \log(1 - a^L_j)\right]",
         shortcut=True,
+        targets_are_probabilities=True,
     ),
 }
 

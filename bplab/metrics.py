@@ -11,24 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import positive_int, show
+from .errors import class_labels, positive_int
 from .network import check_network
-
-
-def _labels(values, name):
-    arr = np.asarray(values)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, got shape {arr.shape}.")
-    if arr.dtype.kind == "f":
-        if not np.array_equal(arr, np.round(arr)):
-            bad = arr[arr != np.round(arr)][0]
-            raise ValueError(f"{name} must hold whole-number class labels 0, 1, 2, ..., got {bad}.")
-    elif arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold whole-number class labels, got dtype {arr.dtype} ({show(values)}).")
-    arr = arr.astype(np.int64)
-    if arr.min() < 0:
-        raise ValueError(f"{name} must hold class labels >= 0, got {arr.min()}.")
-    return arr
 
 
 def is_class_targets(Y):
@@ -60,7 +44,7 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
 
     ``n_classes`` defaults to one more than the largest label seen in either argument.
     """
-    t, p = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
+    t, p = class_labels(y_true, "y_true"), class_labels(y_pred, "y_pred")
     if t.shape != p.shape:
         raise ValueError(f"y_true and y_pred must have the same length, got {t.size} and {p.size}.")
     largest = int(max(t.max(), p.max()))
@@ -76,7 +60,7 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
 
 def misclassified(net, X, y):
     """Indices of the rows of X whose predicted class differs from the label in y."""
-    y = _labels(y, "y")
+    y = class_labels(y, "y")
     pred = predicted_classes(net, X)
     if pred.shape != y.shape:
         raise ValueError(f"X and y must have the same number of samples, got {pred.size} and {y.size}.")

@@ -18,7 +18,7 @@ is imported on first use).
 * :func:`check_step`: one step of a derivation, ``lhs = rhs``, verified by sympy and
   shown as a formula (used by the derivation notebooks).
 * :func:`compare_with_printed`: seed 004's printed numbers beside bplab's and the exact
-  ones, for both readings of its example (notebook 06).
+  ones, for both readings of its example (notebook 08).
 
 How delta^l is obtained without backpropagation: the part of the network above layer l
 is a function of the pre-activations z^l alone, ``C_l(z^l)``

@@ -128,11 +128,12 @@ def test_the_shifts_are_written_down():
     assert e["002", "error_term"].equals.startswith("-")
 
 
-def test_notebook_map_lists_the_planned_twelve():
+def test_notebook_map_lists_the_planned_fourteen():
     planned = ["01-start-here", "02-forward-pass-matrix-form", "03-four-bp-equations",
-               "04-per-neuron-derivation-and-weight-decay", "05-notation-map", "06-worked-example",
-               "07-gradient-checking", "08-propagation-stepper", "09-training-playground", "10-training-modes",
-               "11-iris-from-scratch", "12-handwritten-digits"]
+               "04-per-neuron-derivation", "05-batch-gradient-and-weight-decay", "06-notation-map",
+               "07-computational-graph", "08-worked-example",
+               "09-gradient-checking", "10-propagation-stepper", "11-training-playground", "12-training-modes",
+               "13-iris-from-scratch", "14-handwritten-digits"]
     assert [nb.stem for nb in N.NOTEBOOKS] == planned
     assert all(nb.stem.startswith(f"{nb.number:02d}-") for nb in N.NOTEBOOKS)
     served = {s for nb in N.NOTEBOOKS for s in nb.seeds}

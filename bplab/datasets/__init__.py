@@ -23,7 +23,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..errors import show, as_float_array, check_seed, positive_int, positive_number
+from ..errors import as_float_array, check_seed, positive_int, positive_number, show
 
 IRIS_FEATURES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
 
@@ -85,8 +85,11 @@ def load_digits():
     return Dataset(X, y, names, tuple(f"pixel {r},{c}" for r in range(8) for c in range(8)), "digits.csv.gz")
 
 
+MAX_SAMPLES = 10_000_000  # a generated set larger than this would not fit a learner's memory
+
+
 def _rng_n(n, noise, seed):
-    n = positive_int(n, "n (number of samples)")
+    n = positive_int(n, "n (number of samples)", maximum=MAX_SAMPLES)
     noise = positive_number(noise, "noise", allow_zero=True)
     return n, noise, np.random.default_rng(check_seed(seed))
 
@@ -138,11 +141,23 @@ def make_spiral(n=300, noise=0.1, seed=None, classes=3):
     return Dataset(X, y.astype(np.int64), tuple(f"arm {k}" for k in range(classes)), ("x1", "x2"), "spiral")
 
 
+def _bounds(value, name, X):
+    """One bound per column of X (or one number for all of them)."""
+    bound = as_float_array(value, name, ndim=(0, 1))
+    columns = X.shape[-1]
+    if bound.ndim == 1 and bound.shape[0] != columns:
+        raise ValueError(
+            f"{name} must hold one value per column of X ({columns} columns), or one number, got {bound.shape[0]}"
+            f" values: {show(value)}."
+        )
+    return bound
+
+
 def minmax_scale(X, low=None, high=None):
     """Scale each column to [0, 1] (seed 004's pre-processing); returns (scaled, low, high)."""
     X = as_float_array(X, "X", ndim=(1, 2))
-    low = X.min(axis=0) if low is None else as_float_array(low, "low", ndim=(0, 1))
-    high = X.max(axis=0) if high is None else as_float_array(high, "high", ndim=(0, 1))
+    low = X.min(axis=0) if low is None else _bounds(low, "low", X)
+    high = X.max(axis=0) if high is None else _bounds(high, "high", X)
     span = np.where(high > low, high - low, 1.0)
     return (X - low) / span, low, high
 
@@ -158,7 +173,7 @@ def train_test_split(X, y, test_size, seed=None):
     test_size = positive_int(test_size, "test_size")
     if test_size >= m:
         raise ValueError(f"test_size must be smaller than the number of samples ({m}), got {test_size}.")
-    order = np.random.default_rng(seed).permutation(m)
+    order = np.random.default_rng(check_seed(seed)).permutation(m)
     test, train = order[:test_size], order[test_size:]
     return X[train], X[test], y[train], y[test]
 
