@@ -30,7 +30,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .errors import show, positive_number
-from .gradcheck import GradcheckReport, Row, numeric_gradient, relative_error
+from .gradcheck import compare, numeric_gradient
 from .network import Gradients, Network, check_network
 
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
 
 
 # ----------------------------------------------------------------- shared set-up
-def _prepare(net, x, y, loss):
+def _checked_forward(net, x, y, loss):
     """Checked inputs, the forward pass and the loss, exactly as ``net.backward`` gets them."""
     check_network(net)
     X, single = net.input_rows(x)
@@ -89,7 +89,7 @@ def backward_missing_fprime(net, x, y, loss="half_sse"):
     dC/dW^l and dC/db^l. For a one-layer network (L = 1) nothing changes.
     Returns a :class:`bplab.Gradients`, like ``net.backward``.
     """
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
     f = [None] + [_WithoutDerivative(act) for act in net.f[1 : net.L]] + [net.f[net.L]]
     return Gradients(*_backprop_with(net, z, a, Y, lossf, f=f), _loss(lossf, z, a, Y), single)
@@ -116,7 +116,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
                 f" W^{l} has shape {shape}. Use a network whose layers 1..L all have the same size,"
                 " e.g. Network([2, 3, 3, 3])."
             )
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     # backprop computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
     # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
     # (It reads W only in BP2.)
@@ -126,7 +126,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
 
 # ----------------------------------------------------------------- seed 000's algorithm box
 def _one_sample(net, x, y, loss, name):
-    X, Y, z, a, lossf, single = _prepare(net, x, y, loss)
+    X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
     if X.shape[0] != 1:
         raise ValueError(
             f"{name} is a per-sample step (standard BP, 标准BP): x must be one sample of shape"
@@ -235,15 +235,4 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {show(grads)}.")
-    numeric = numeric_gradient(net, x, y, loss, h)
-    aW, ab = net.layer_views(grads.flat)
-    nW, nb = net.layer_views(numeric)
-    rows = []
-    for l in range(1, net.L + 1):
-        pairs = [("W", aW[l], nW[l])] + ([("b", ab[l], nb[l])] if net.bias else [])
-        for name, g_bp, g_num in pairs:
-            rel = relative_error(g_bp, g_num)
-            err = np.abs(g_bp - g_num)
-            ok = bool(np.all((rel < tol) | (err < atol)))
-            rows.append(Row(l, name, g_bp.copy(), g_num.copy(), float(rel.max()), float(err.max()), ok))
-    return GradcheckReport(rows, tol, atol, grads.loss)
+    return compare(net, grads.flat, numeric_gradient(net, x, y, loss, h), tol, atol, grads.loss)

@@ -94,12 +94,6 @@ def test_missing_file(tmp_path):
         Network.load(tmp_path / "absent.npz")
 
 
-def test_directory_instead_of_file(tmp_path):
-    (tmp_path / "folder.npz").mkdir()
-    with pytest.raises(ValueError, match="not a readable bplab network file"):
-        Network.load(tmp_path / "folder.npz")
-
-
 @pytest.mark.parametrize("keep", [0, 10, 100, 0.5, 0.9])
 def test_truncated_file(tmp_path, keep):
     path = NETWORKS["per-neuron"]().save(tmp_path / "net.npz")
