@@ -135,6 +135,18 @@ def divergence(C, first, norm2, first_norm2, theta):
     return None
 
 
+def stop_if_diverged(net, saved, C, first, first_norm2, where, lr):
+    """Raise :class:`TrainingDiverged` after restoring ``saved`` if the step just taken diverged."""
+    norm2 = float(np.vdot(net.theta, net.theta))  # ||theta||^2: one pass, not finite if a weight is not
+    problem = divergence(C, first, norm2, first_norm2, net.theta)
+    if problem:
+        net.theta[...] = saved
+        raise TrainingDiverged(
+            f"training diverged at {where}: {problem}. The learning rate lr={lr:g} is probably too large;"
+            f" try lr={lr / 10:g}. The weights were restored to where {where.split(',')[0]} started."
+        )
+
+
 def progress_bar(epochs, enabled):
     if not enabled:
         return None
@@ -202,8 +214,8 @@ def train(
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             for epoch in range(1, epochs + 1):
-                saved = net.theta.copy()
-                order = rng.permutation(m) if shuffle else np.arange(m)
+                saved = net.theta.copy()  # what a divergence restores
+                order = rng.permutation(m) if shuffle else np.arange(m)  # shuffle
                 total, hits = 0.0, 0
                 for step, i in enumerate(range(0, m, size), start=1):
                     batch = order[i : i + size]
@@ -214,15 +226,7 @@ def train(
                     net.step(dW, db, lr, weight_decay)  # step
                     updates += 1
                     first = C if first is None else first
-                    norm2 = float(np.vdot(net.theta, net.theta))  # ||theta||^2: not finite if a weight is not
-                    problem = divergence(C, first, norm2, first_norm2, net.theta)
-                    if problem:
-                        net.theta[...] = saved
-                        raise TrainingDiverged(
-                            f"training diverged at epoch {epoch}, step {step}: {problem}. The learning rate"
-                            f" lr={lr:g} is probably too large; try lr={lr / 10:g}. The weights were restored"
-                            f" to where epoch {epoch} started."
-                        )
+                    stop_if_diverged(net, saved, C, first, first_norm2, f"epoch {epoch}, step {step}", lr)
                     history.step_loss.append(C)
                     total += C * len(batch)
                     hits += correct_count(a[L], Y_batch) if classes else 0
