@@ -334,6 +334,11 @@ class Network:
             self.dtype,
         )
 
+    def __reduce__(self):
+        """Pickling and copy.deepcopy rebuild the network around one theta, so W, b stay views into it."""
+        biases = [b.copy() for b in self.b[1:]] if self.bias else None
+        return (type(self).from_weights, ([W.copy() for W in self.W[1:]], biases, self.activations, self.dtype.name))
+
     def __repr__(self):
         return f"Network(sizes={self.sizes}, activations={self.activations!r}, bias={self.bias}, dtype={self.dtype.name})"
 

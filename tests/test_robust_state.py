@@ -3,6 +3,8 @@
 Each case asserts the error's type and that its message names the argument, the rule and the value.
 """
 
+import copy
+import pickle
 import re
 
 import numpy as np
@@ -116,3 +118,14 @@ def test_training_and_saving_never_part_ways(tmp_path):
     loaded = Network.load(net.save(tmp_path / "net"))
     np.testing.assert_array_equal(loaded.theta, net.theta)
     np.testing.assert_array_equal(loaded.predict(X), net.predict(X))
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda net: pickle.loads(pickle.dumps(net)), Network.copy],
+                         ids=["deepcopy", "pickle", "copy"])
+def test_a_copy_has_its_own_single_home(duplicate):
+    net = net231()
+    twin = duplicate(net)
+    twin.theta[0] = 42.0
+    assert twin.weights[1][0, 0] == twin.W[1][0, 0] == 42.0  # the copy's views follow its theta
+    assert net.theta[0] != 42.0  # and the original is untouched
+    np.testing.assert_array_equal(twin.theta[1:], net.theta[1:])
