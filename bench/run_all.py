@@ -27,6 +27,7 @@ from _common import ROOT, Row, blas_threads, machine_info, machine_lines, rows_t
 import bench_iris
 import bench_minibatch
 import bench_notebooks
+import bench_redraw
 import bench_scaling
 import bench_small
 
@@ -37,8 +38,9 @@ BENCHES = [
     ("mini-batch epoch", bench_minibatch.run, ()),
     ("scaling", bench_scaling.run, ("out",)),
     ("notebooks", bench_notebooks.run, ()),
+    ("playground redraw", bench_redraw.run, ()),
 ]
-EXPECTED_ROWS = 8  # 3 small + 1 Iris + 2 mini-batch + 1 scaling + 1 notebooks
+EXPECTED_ROWS = 9  # 3 small + 1 Iris + 2 mini-batch + 1 scaling + 1 notebooks + 1 playground redraw
 
 
 def run_all(tiny=False, out=None, quiet=False):

@@ -17,7 +17,7 @@ from .training import History, TrainingDiverged, accuracy, train
 
 __version__ = "0.1.0"
 
-_LAZY = ("ui", "stepper", "diagram", "playground", "symbolic", "plots", "widgets", "notation", "transforms", "variants", "reference", "metrics", "exercises")
+_LAZY = ("ui", "graph", "stepper", "diagram", "playground", "symbolic", "plots", "widgets", "notation", "transforms", "variants", "reference", "metrics", "exercises")
 
 __all__ = [
     "ACTIVATION_NAMES",

@@ -11,6 +11,8 @@ functions here compute gradients the WRONG way, in the same layout as
   updates ``W^{l+1}`` BEFORE using it to send the error term back to layer l;
   :func:`correct_step` is the standard step to compare it with, and
   :func:`box_gradient` the "gradient" the box effectively follows.
+* :func:`backward_overwriting`: reverse mode on a computational graph (计算图) of
+  :class:`bplab.graph.Value` nodes that overwrites (``=``) where it should add (``+=``).
 
 The first two do not copy the backward pass: they hand the network's own
 ``Network.backprop`` a stand-in for the one piece the bug changes (a layer
@@ -40,6 +42,7 @@ __all__ = [
     "correct_step",
     "box_gradient",
     "check_backward",
+    "backward_overwriting",
 ]
 
 
@@ -236,3 +239,23 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {show(grads)}.")
     return compare(net, grads.flat, numeric_gradient(net, x, y, loss, h), tol, atol, grads.loss)
+
+
+# ----------------------------------------------------------------- bug 4: overwritten grads on a graph
+def backward_overwriting(root):
+    """``root.backward()`` of :mod:`bplab.graph` with the bug ``=`` where ``+=`` belongs.
+
+    A node that feeds several others should receive the sum of one share per path (the
+    multivariable chain rule). Overwriting keeps only the share of the last path visited,
+    and every node before it inherits the error. Compare with ``Value.backward``: the one
+    changed character is marked.
+    """
+    from .graph import nodes
+
+    order = nodes(root)  # raises a TypeError with a sentence unless root is a Value
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
+        for inp, local in zip(node.inputs, node.local_grads):
+            inp.grad = local * node.grad  # the bug: "=" forgets the shares of the other paths

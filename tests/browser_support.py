@@ -177,3 +177,61 @@ def open_and_run_all(page, lab, notebook):
     assert page.locator(".jp-OutputArea-output", has_text="Traceback").count() == 0
 
 
+
+
+def ensure_file_browser_open(page):
+    """Open JupyterLab's left sidebar on the file browser if it is closed (it is open when JupyterLab starts),
+    so that widgets are measured in the width a learner has."""
+    panel = page.locator("#filebrowser")
+    if not panel.is_visible():
+        page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab[data-id='filebrowser']").click()
+    from playwright.sync_api import expect
+
+    expect(panel).to_be_visible()
+    page.wait_for_timeout(300)  # the notebook panel takes the remaining width
+
+
+# ---------------------------------------------------------------- measuring a widget in the page
+# Both take the widget's outer element (e.g. ``.bplab-stepper``) and look at everything rendered inside it.
+OVERFLOW_JS = """
+(root) => {
+  const describe = (el) => el.tagName.toLowerCase() + (el.className && el.className.baseVal === undefined
+      ? '.' + String(el.className).trim().split(/\\s+/).join('.') : '')
+      + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
+  const box = root.getBoundingClientRect();
+  const bad = [];
+  const area = root.closest('.jp-OutputArea-output');
+  if (area && area.scrollWidth > area.clientWidth + 1) bad.push(['output area scrolls', area.scrollWidth, area.clientWidth]);
+  if (area && box.right > area.getBoundingClientRect().right + 1) bad.push(['stepper wider than its output area', box.right]);
+  if (box.right > document.documentElement.clientWidth + 1) bad.push(['stepper beyond the window', box.right]);
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    if (el.closest('style, script') || !el.getClientRects().length) continue;
+    if (el.scrollWidth > el.clientWidth + 1) bad.push(['content wider than its box', describe(el), el.scrollWidth, el.clientWidth]);
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > box.right + 1) bad.push(['right edge beyond the stepper', describe(el), r.right, box.right]);
+  }
+  return bad;
+}
+"""
+
+SMALLEST_TEXT_JS = """
+(root) => {
+  // the rendered font size of every visible piece of text; SVG text at the size it is drawn
+  let smallest = [Infinity, ''];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let node, count = 0;
+  while ((node = walker.nextNode())) {
+    const text = node.textContent.trim();
+    const el = node.parentElement;
+    if (!text || !el || el.closest('style, script, title') || !el.getClientRects().length) continue;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    const svg = el.closest('svg');
+    if (svg && svg.viewBox && svg.viewBox.baseVal && svg.viewBox.baseVal.width) {
+      size *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    }
+    count += 1;
+    if (size < smallest[0]) smallest = [size, el.tagName.toLowerCase() + ' "' + text.slice(0, 30) + '"'];
+  }
+  return [smallest[0], smallest[1], count];
+}
+"""

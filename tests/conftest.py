@@ -7,8 +7,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 def pytest_ignore_collect(collection_path, config):
     """``--ignore=tests/test_notebooks.py`` (the quick command run after each change) leaves out
     every test that executes notebooks, so also the determinism check, which re-runs each
-    notebook and shares its first execution with test_notebooks.py (see notebook_runner)."""
-    if collection_path.name == "test_notebook_determinism.py":
+    notebook and shares its first execution with test_notebooks.py (see notebook_runner), the
+    solutions edition's run and the nbgrader round trip."""
+    if collection_path.name in ("test_notebook_determinism.py", "test_solutions.py", "test_nbgrader.py"):
         ignored = config.getoption("ignore") or []
         if any(Path(p).name == "test_notebooks.py" for p in ignored):
             return True

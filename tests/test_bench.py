@@ -19,6 +19,7 @@ ROW_NAMES = [
     "mini-batch epoch float64: MLPClassifier / bplab",
     "scaling: width 64-2048, batch 1-1024 (plotted)",
     "notebooks: total execution time",
+    "playground: time per redraw (whole view)",
 ]
 
 

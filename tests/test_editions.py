@@ -11,11 +11,11 @@ def test_committed_editions_are_what_the_sources_make():
     assert not differ, f"out of date: {[str(p) for p in differ]}; run: python -m bplab.tools.editions"
 
 
-def test_every_source_has_both_editions():
+def test_every_source_has_every_edition():
     stems = [s.stem for s in E.sources()]
-    assert len(stems) >= 13
+    assert len(stems) >= 14
     for edition in E.EDITIONS.values():
-        assert sorted(p.stem for p in edition.folder.glob("[0-9][0-9]-*.ipynb")) == stems
+        assert [p.stem for p in edition.files()] == stems
 
 
 def _cell(kind, source, tags=()):
@@ -54,3 +54,29 @@ def test_unbalanced_markers_are_refused(source):
 def test_two_roles_on_one_cell_are_refused():
     with pytest.raises(ValueError, match="more than one role"):
         E.role(_cell("markdown", "x", ["solution", "learner"]))
+
+
+def test_nbgrader_edition_makes_an_exercise_a_solution_cell_and_an_autograded_test():
+    cell = _cell("code", "answer = ...\n### BEGIN SOLUTION\nanswer = 2\n### END SOLUTION\ncheck(\"06.1\", answer)")
+    solution, test = E.nbgrader_cells(cell)
+    assert solution.metadata["nbgrader"] == {"grade": False, "locked": False, "schema_version": 3, "solution": True,
+                                             "task": False, "grade_id": "answer-06-1"}
+    assert "BEGIN SOLUTION" in solution.source                     # nbgrader's generate_assignment clears it
+    assert test.metadata["nbgrader"]["grade"] and test.metadata["nbgrader"]["locked"]
+    assert test.metadata["nbgrader"]["points"] == E.POINTS
+    assert test.source.endswith('require("06.1", answer)')
+    assert E.nbgrader_cells(_cell("markdown", "why", ["solution"])) is None
+    shared = E.nbgrader_cells(_cell("markdown", "text"))
+    assert shared.metadata["nbgrader"]["locked"] and not shared.metadata["nbgrader"]["solution"]
+
+
+def test_nbgrader_edition_refuses_an_exercise_without_one_check_line():
+    with pytest.raises(ValueError, match="exactly one check"):
+        E.nbgrader_cells(_cell("code", "### BEGIN SOLUTION\nanswer = 2\n### END SOLUTION\nprint(answer)"))
+
+
+def test_nbgrader_edition_gives_every_tracked_cell_a_unique_grade_id():
+    for path in E.EDITIONS["nbgrader"].files():
+        nb = nbformat.read(path, as_version=4)
+        grade_ids = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells]
+        assert len(grade_ids) == len(set(grade_ids)), path.name

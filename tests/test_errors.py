@@ -314,13 +314,14 @@ def test_softmax_with_cross_entropy_uses_the_shortcut():
 
 def test_exercise_check_answers_bad_answers_with_feedback_not_a_crash():
     """A learner's wrong type or shape is a 'not yet' naming what was received, never an exception."""
-    from bplab.exercises import check
+    from bplab.exercises import check, compare
 
-    wrong_type = check("one half", np.array([0.5]), name="delta^2")
+    wrong_type = compare("one half", np.array([0.5]), name="delta^2")
     assert wrong_type.ok is False and "'one half'" in wrong_type.message and "delta^2" in wrong_type.message
-    wrong_shape = check(np.zeros((2, 3)), np.zeros(3), name="dW^1")
+    wrong_shape = compare(np.zeros((2, 3)), np.zeros(3), name="dW^1")
     assert wrong_shape.ok is False and "(3,)" in wrong_shape.message and "(2, 3)" in wrong_shape.message
-    ragged = check([[1, 2], [3]], np.zeros(2), name="a^1")
+    ragged = compare([[1, 2], [3]], np.zeros(2), name="a^1")
     assert ragged.ok is False and "a^1" in ragged.message
-    assert check(np.nan, 1.0).ok is False
-    assert check(..., 1.0).ok is None
+    assert compare(np.nan, 1.0).ok is False
+    assert compare(..., 1.0).ok is None
+    assert check("03.2", "one half").ok is False and check("03.2", ...).ok is None

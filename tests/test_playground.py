@@ -150,7 +150,7 @@ def test_bad_settings_are_explained():
         Playground(hidden=[4, 0])
     with pytest.raises(TypeError, match="unknown setting"):
         small().configure(learning_rate=0.1)
-    with pytest.raises(ValueError, match="whole numbers"):
+    with pytest.raises(ValueError, match="'four' is not a whole number"):
         parse_hidden("4, four")
     assert parse_hidden(" 4, 4 ") == [4, 4] and parse_hidden("") == [] and parse_hidden("8 2") == [8, 2]
 
@@ -190,3 +190,200 @@ def test_plain_state_modules_import_no_widgets_or_matplotlib():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# ---------------------------------------------------------------- limits, assignment, test set (issues 12 and 14)
+def test_limits_on_layers_neurons_and_data():
+    with pytest.raises(ValueError, match="at most 6 layers"):
+        small(hidden=[2] * 7)
+    with pytest.raises(ValueError, match="at most 64, got 65"):
+        small(hidden=[4, 65])
+    with pytest.raises(ValueError, match=r"n \(number of samples\) must be at most"):
+        small(n=10**6)
+    with pytest.raises(ValueError, match="noise must be from 0 to 1"):
+        small(noise=3)
+    with pytest.raises(ValueError, match="test_fraction"):
+        small(test_fraction=0.95)
+    assert small(hidden=[64] * 6).net.sizes == [2] + [64] * 6 + [2]
+
+
+def test_parse_hidden_names_the_rule_that_is_broken():
+    with pytest.raises(ValueError, match=r"^layer 1 has 0 neurons; neurons must be at least 1 \(1 to 64\)\.$"):
+        parse_hidden("0")
+    with pytest.raises(ValueError, match="layer 2 has -3 neurons; neurons must be at least 1"):
+        parse_hidden("4, -3")
+    with pytest.raises(ValueError, match="'2.5' is not a whole number"):
+        parse_hidden("2.5")
+    with pytest.raises(ValueError, match="layer 1 has 100000 neurons; at most 64 are allowed"):
+        parse_hidden("100000")
+    with pytest.raises(ValueError, match="7 hidden layers; at most 6 are allowed"):
+        parse_hidden("1 1 1 1 1 1 1")
+
+
+def test_typed_numbers_are_never_truncated():
+    from bplab.playground import parse_number, parse_whole
+
+    assert parse_whole(" 12 ", "epochs") == 12
+    for text, got in [("2.9", "'2.9'"), ("ten", "'ten'"), ("0", "0"), ("", "''")]:
+        with pytest.raises(ValueError, match=f"^epochs must be a whole number from 1 up, got {got}."):
+            parse_whole(text, "epochs")
+    with pytest.raises(ValueError, match="epochs must be a whole number from 1 to 100, got 101"):
+        parse_whole("101", "epochs", 1, 100)
+    assert parse_number("0.01", "weight decay") == 0.01
+    for text in ("abc", "-1", "nan", "inf"):
+        with pytest.raises(ValueError, match=f"weight decay must be a number >= 0, got '{text}'"):
+            parse_number(text, "weight decay")
+
+
+def test_assigning_a_setting_is_configure():
+    pg = small()
+    pg.epoch()
+    pg.lr = 0.5
+    assert pg.lr == 0.5 and pg.settings["lr"] == 0.5 and pg.history.lr == 0.5 and pg.epochs == 1
+    pg.step()
+    assert "lr" not in pg.__dict__  # no instance attribute hides the setting
+    with pytest.raises(TypeError, match="lr"):
+        pg.lr = "fast"
+    with pytest.raises(ValueError, match="lr"):
+        pg.lr = -1
+    assert pg.lr == 0.5
+    pg.hidden = [3, 3]
+    assert pg.net.sizes == [2, 3, 3, 2] and pg.epochs == 0
+    with pytest.raises(ValueError, match="hidden"):
+        pg.hidden = [0]
+    assert pg.net.sizes == [2, 3, 3, 2] and pg.hidden == [3, 3]
+
+
+def test_state_attributes_are_read_only():
+    pg = small()
+    for name, value in [("epochs", 5), ("updates", 1), ("net", None), ("history", None), ("diverged", True), ("X", None)]:
+        with pytest.raises(AttributeError, match=f"Playground.{name} is read-only"):
+            setattr(pg, name, value)
+    assert pg.epochs == 0 and not pg.diverged
+
+
+def test_observers_hear_every_change_of_setting():
+    pg = small()
+    heard = []
+    pg.observe(heard.append)
+    pg.lr = 0.3
+    pg.configure(mode="sample", batch_size=16)  # batch_size unchanged: not reported
+    pg.configure(lr=0.3)  # nothing changed: no call
+    assert heard == [{"lr": 0.3}, {"mode": "sample"}]
+
+
+def test_a_train_test_split():
+    pg = Playground("moons", n=200, test_fraction=0.3, seed=1)
+    assert len(pg.X) == 140 and len(pg.X_test) == 60
+    both = np.concatenate([pg.X, pg.X_test])
+    assert sorted(map(tuple, both)) == sorted(map(tuple, pg.data.X))  # disjoint, and together the whole set
+    pg.run(5)
+    h = pg.history
+    assert len(h.val_loss) == len(h.loss) == 6
+    assert pg.test_loss == pytest.approx(pg.net.loss(pg.X_test, pg.Y_test, "cross_entropy"), rel=1e-12)
+    assert pg.test_accuracy == bplab.training.accuracy(pg.net, pg.X_test, pg.Y_test)
+    assert pg.updates == 5 * 9  # an epoch is over the 140 training samples only: 9 batches of 16
+    assert small().X_test.shape == (0, 2) and small().test_loss is None
+
+
+def test_a_dead_relu_layer_is_said_in_words():
+    pg = small(hidden=[4, 4], activation="relu")
+    assert pg.gradient_notes() == {}
+    pg.net.biases[2][:] = -1000.0  # every z^2 < 0 on every sample: layer 2's ReLUs are dead
+    pg.step()
+    assert pg.grad_norms == {1: 0.0, 2: 0.0, 3: 0.0}
+    assert pg.dead_layers() == [2]
+    assert pg.gradient_notes() == {l: "0: every ReLU in layer 2 is dead" for l in (1, 2, 3)}
+
+
+# ---------------------------------------------------------------- divergence: notebook 11's experiment
+def test_notebook_11_learning_rate_experiment_diverges():
+    """Notebook 11, experiment 4: moons, hidden 16, 16, tanh, 30 epochs; lr = 0.1 descends, lr = 10 diverges."""
+    gentle = Playground("moons", hidden=[16, 16], activation="tanh", lr=0.1)
+    gentle.run(30)
+    wild = Playground("moons", hidden=[16, 16], activation="tanh", lr=10.0)
+    done = wild.run(30)
+    assert not gentle.diverged and gentle.epochs == 30
+    assert wild.diverged and done < 30 and wild.epochs == done
+    assert wild.loss_value > 10 * wild.history.loss[0]  # the documented rule
+    assert "grew from" in wild.message and "lr=10 is probably too large" in wild.message
+    assert np.isfinite(wild.net.theta).all()
+
+
+# ---------------------------------------------------------------- interrupts leave nothing half-done
+def snapshot(pg):
+    return (pg.net.theta.copy(), pg.epochs, pg.updates, pg.loss_value, pg.history.as_dict(), len(pg.grad_norm_history))
+
+
+def assert_same(pg, before):
+    theta, epochs, updates, loss, history, n_norms = before
+    np.testing.assert_array_equal(pg.net.theta, theta)
+    assert (pg.epochs, pg.updates, pg.loss_value, pg.history.as_dict(), len(pg.grad_norm_history)) == (
+        epochs, updates, loss, history, n_norms)  # fmt: skip
+    assert pg.loss_value == pytest.approx(pg.net.loss(pg.X, pg.Y, pg.loss), rel=1e-12)  # the loss shown is the weights'
+
+
+def test_an_interrupt_mid_epoch_leaves_weights_counters_and_loss_in_agreement(monkeypatch):
+    pg = small(n=200, test_fraction=0.2)
+    pg.epoch()
+    before = snapshot(pg)
+    real_step, calls = pg.net._step, []
+
+    def step_then_interrupt(*args, **kwargs):  # the 4th update of the epoch is interrupted (Ctrl-C)
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real_step(*args, **kwargs)
+
+    monkeypatch.setattr(pg.net, "_step", step_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        pg.epoch()
+    assert len(calls) == 4  # three updates had changed the weights before the interrupt
+    assert_same(pg, before)
+    monkeypatch.undo()
+    pg.epoch()  # and it trains on as if nothing had happened
+    assert pg.epochs == 2
+
+
+def test_an_interrupt_in_a_step_or_its_record_is_undone(monkeypatch):
+    pg = small()
+    pg.step()
+    before = snapshot(pg)
+    real_apply = pg.net.apply
+
+    def apply_then_interrupt(*args, **kwargs):
+        real_apply(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pg.net, "apply", apply_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        pg.step()
+    assert_same(pg, before)
+    monkeypatch.undo()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(type(pg), "gradient_norms", interrupted)  # after the update and the counters
+    with pytest.raises(KeyboardInterrupt):
+        pg.step()
+    with pytest.raises(KeyboardInterrupt):
+        pg.epoch()
+    monkeypatch.undo()
+    assert_same(pg, before)
+
+
+def test_an_interrupt_while_rebuilding_keeps_the_old_network(monkeypatch):
+    pg = small(hidden=[3])
+    pg.epoch()
+    before, net, settings = snapshot(pg), pg.net, pg.settings
+
+    def interrupted(self, step_loss):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Playground, "_record", interrupted)  # the new network is built, its first record is not
+    with pytest.raises(KeyboardInterrupt):
+        pg.configure(hidden=[5, 5], lr=0.3)
+    monkeypatch.undo()
+    assert pg.net is net and pg.settings == settings
+    assert_same(pg, before)

@@ -13,7 +13,9 @@ import pytest
 import bplab
 
 widgets_mod = pytest.importorskip("ipywidgets")
-from bplab.widgets import PropagationStepper, TrainingPlayground, playground_png, time_steps  # noqa: E402
+from bplab.widgets import PropagationStepper, time_steps  # noqa: E402
+
+# The playground widget's tests are in test_playground_widget.py.
 
 
 def trace_values(stepper):
@@ -25,7 +27,7 @@ def trace_values(stepper):
 
 def assert_consistent(w):
     i = w.step_index
-    assert w.slider.value == i and w.play.value == i
+    assert w.step_menu.value == i + 1 and w.play.value == i + 1  # the controls count from 1, like the status
     assert w.status.value == f"<b>{w.state.status()}</b>"
     shown = w.displayed_values()
     assert shown == w.current.values()
@@ -53,7 +55,7 @@ def test_stepper_css_classes(stepper):
         (w.back_button, "bplab-back"),
         (w.reset_button, "bplab-reset"),
         (w.play, "bplab-play"),
-        (w.slider, "bplab-step-slider"),
+        (w.step_menu, "bplab-step-menu"),
         (w.status, "bplab-status"),
         (w.formula, "bplab-formula"),
         (w.values, "bplab-values"),
@@ -80,17 +82,17 @@ def test_next_through_every_phase_shows_the_trace(stepper):
         ("update", None),
     ]  # fmt: skip
     # a few values checked against a separately built network's trace
-    w.slider.value = 1
+    w.step_menu.value = 2
     v = w.displayed_values()
     assert v["z[1][1]"] == 5.0 and v["a[1][1]"] == t.a[1][0]
-    w.slider.value = 4
+    w.step_menu.value = 5
     assert w.displayed_values()["loss"] == g.loss
-    w.slider.value = 10
+    w.step_menu.value = 11
     assert w.displayed_values()["dW[1][1][2]"] == g.dW[1][0, 1]
-    assert "Step 10 of 11 · backward · layer 1" in w.status.value
+    assert "Step 11 of 12 · backward · layer 1" in w.status.value
 
 
-def test_back_reset_play_and_slider(stepper):
+def test_back_reset_play_and_step_menu(stepper):
     w = stepper
     w.next_button.click()
     w.next_button.click()
@@ -98,19 +100,19 @@ def test_back_reset_play_and_slider(stepper):
     assert w.step_index == 1
     w.reset_button.click()
     assert w.step_index == 0
-    w.play.value = 3  # what the Play control does at each tick
+    w.play.value = 4  # what the Play control does at each tick: step 4 of 12
     assert w.step_index == 3 and w.phase == "forward" and w.layer == 3
     assert_consistent(w)
-    w.slider.value = 7
-    assert w.step_index == 7 and w.play.value == 7
-    assert "\\delta^{2}" in w.formula.value and "<svg" in w.diagram.value
+    w.step_menu.value = 8
+    assert w.step_index == 7 and w.play.value == 8
+    assert "<mi>δ</mi><mn" in w.formula.value and "<svg" in w.diagram.value
     # the Python API moves the controls as well
     w.next()
-    assert w.slider.value == 8
+    assert w.step_menu.value == 9
     w.back().back()
-    assert w.play.value == 6
+    assert w.play.value == 7
     w.reset()
-    assert w.slider.value == 0
+    assert w.step_menu.value == 1
 
 
 def test_random_sequence_of_actions_keeps_the_state_consistent():
@@ -119,7 +121,7 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
     rng = random.Random(2024)
     expected = 0
     for _ in range(500):
-        action = rng.choice(["next", "back", "reset", "slider", "play", "api_next", "api_back"])
+        action = rng.choice(["next", "back", "reset", "menu", "play", "stop", "api_next", "api_back"])
         if action == "next":
             w.next_button.click()
             expected = min(expected + 1, w.n_steps - 1)
@@ -129,9 +131,14 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
         elif action == "reset":
             w.reset_button.click()
             expected = 0
-        elif action in ("slider", "play"):
+        elif action == "menu":
             expected = rng.randrange(w.n_steps)
-            getattr(w, action).value = expected
+            w.step_menu.value = expected + 1
+        elif action == "play":  # a tick of the running Play control
+            expected = rng.randrange(w.n_steps)
+            w.play.set_state({"playing": True, "value": expected + 1})
+        elif action == "stop":  # its stop button: not playing, value back to the first step; we stay
+            w.play.set_state({"playing": False, "value": w.play.min})
         elif action == "api_next":
             w.next()
             expected = min(expected + 1, w.n_steps - 1)
@@ -139,22 +146,62 @@ def test_random_sequence_of_actions_keeps_the_state_consistent():
             w.back()
             expected = max(expected - 1, 0)
         assert w.step_index == expected
-        assert w.slider.value == w.play.value == expected
+        assert w.step_menu.value == w.play.value == expected + 1
         assert w.displayed_values() == w.current.values()
         assert w.status.value == f"<b>{w.state.status()}</b>"
     assert not w.errors
     for i in range(w.n_steps):  # and every step still shows the package's values
-        w.slider.value = i
+        w.step_menu.value = i + 1
         assert_consistent(w)
+
+
+def test_stop_pauses_where_it_is(stepper):
+    w = stepper
+    w.play.set_state({"playing": True, "value": 6})  # Play ticked to step 6 of 12
+    assert w.step_index == 5
+    # the Play widget's stop button sends these two changes in one message, as the frontend does
+    w.play.set_state({"playing": False, "value": w.play.min})
+    assert w.step_index == 5 and w.play.value == 6 and w.step_menu.value == 6
+    assert w.state.status() == "Step 6 of 12 · backward · layer 3"
+    assert_consistent(w)
+    w.play.set_state({"playing": True, "value": 7})  # Play again continues from there
+    assert w.step_index == 6
+    w.reset_button.click()  # Reset is the way back to step 1
+    assert w.step_index == 0 and w.play.value == 1
+
+
+def test_settings_move_their_controls_and_are_checked(stepper):
+    w = stepper
+    assert w.edge_scale_control.value == "layer" and w.scale_control.value == 1.0
+    assert has_class(w, "bplab-scale-100")
+    w.state.edge_scale = "global"  # through the plain state's Python API
+    assert w.edge_scale_control.value == "global" and w.edge_scale == "global"
+    assert "data-edge-scale='global'" in w.legend.value
+    w.scale = 1.5  # through the widget's
+    assert w.scale_control.value == 1.5 and w.state.scale == 1.5
+    assert has_class(w, "bplab-scale-150") and not has_class(w, "bplab-scale-100")
+    assert ".bplab-stepper.bplab-scale-150 { --bplab-scale: 1.5; }" in w.css.value
+    w.scale = 1.75  # not one of the menu's: added to it
+    assert w.scale_control.value == 1.75 and ("175%", 1.75) in w.scale_control.options
+    with pytest.raises(ValueError, match=r"scale must be between 0.5 and 3.*got 9"):
+        w.scale = 9
+    with pytest.raises(ValueError, match=r"edge_scale.*'loud'.*'layer', 'global'"):
+        w.state.edge_scale = "loud"
+    assert w.scale_control.value == 1.75 and w.edge_scale_control.value == "global"
+    w.scale_control.value = 1.0  # and the controls move the state
+    w.edge_scale_control.value = "layer"
+    assert w.state.scale == 1.0 and w.state.edge_scale == "layer" and not w.errors
+    w.goto(11)
+    assert_consistent(w)
 
 
 def test_a_callback_error_is_displayed_not_swallowed(stepper, monkeypatch):
     w = stepper
 
-    def broken(index):
+    def broken(self, index):
         raise RuntimeError("boom in goto")
 
-    monkeypatch.setattr(w.state, "goto", broken)
+    monkeypatch.setattr(type(w.state), "goto", broken)  # the state refuses new attributes on itself
     assert w._errors.output.layout.display == "none"
     w.next_button.click()  # must not raise into the frontend's void
     assert len(w.errors) == 1 and isinstance(w.errors[0], RuntimeError)
@@ -173,166 +220,3 @@ def test_time_steps_measures_something(stepper):
     t = time_steps(stepper, rounds=1)
     assert 0 < t["mean"] <= t["max"]
     assert stepper.step_index == stepper.n_steps - 1
-
-
-# ---------------------------------------------------------------- the playground
-@pytest.fixture
-def playground():
-    return TrainingPlayground(background=False, dataset="xor", hidden=[3], n=60, redraw_seconds=0, dpi=30)
-
-
-def is_png(data):
-    return bytes(data[:8]) == b"\x89PNG\r\n\x1a\n"
-
-
-def test_playground_css_classes(playground):
-    w = playground
-    assert has_class(w, "bplab-playground")
-    for widget, cls in [
-        (w.step_button, "bplab-step"),
-        (w.epoch_button, "bplab-epoch"),
-        (w.run_button, "bplab-run"),
-        (w.stop_button, "bplab-stop"),
-        (w.reset_button, "bplab-reset"),
-        (w.progress, "bplab-progress"),
-        (w.plot, "bplab-plot"),
-        (w.n_epochs, "bplab-epochs"),
-        (w.controls["dataset"], "bplab-dataset"),
-        (w.controls["lr"], "bplab-lr"),
-    ]:
-        assert has_class(widget, cls), cls
-    assert is_png(w.plot.value)
-
-
-def test_playground_buttons(playground):
-    w = playground
-    pg = w.state
-    w.step_button.click()
-    assert pg.updates == 1 and pg.epochs == 0
-    w.epoch_button.click()
-    assert pg.epochs == 1 and pg.updates == 1 + 4  # 60 samples in mini-batches of 16
-    before = w.plot.value
-    w.n_epochs.value = 5
-    w.run_button.click()
-    assert pg.epochs == 6 and w.progress.value == 5 and w.progress.max == 5
-    assert w.plot.value != before and is_png(w.plot.value)
-    assert "epoch 6" in w.status.value
-    assert not w.run_button.disabled and w.stop_button.disabled
-    w.reset_button.click()
-    assert pg.epochs == 0 and pg.updates == 0 and w.progress.value == 0
-    assert not w.errors
-
-
-def test_playground_settings(playground):
-    w = playground
-    pg, c = w.state, w.controls
-    w.epoch_button.click()
-    c["lr"].value = 0.3
-    c["mode"].value = "sample"
-    c["batch_size"].value = 8
-    c["weight_decay"].value = 0.01
-    assert (pg.lr, pg.mode, pg.batch_size, pg.weight_decay) == (0.3, "sample", 8, 0.01)
-    assert pg.epochs == 1  # training settings keep the network
-    w.step_button.click()
-    assert pg.history.step_loss and pg.updates == 4 + 1
-    c["hidden"].value = "5, 2"
-    assert pg.net.sizes == [2, 5, 2, 2] and pg.epochs == 0
-    c["activation"].value = "relu"
-    assert pg.net.layer_activation(1).names[0] == "relu"
-    c["loss"].value = "half_sse"
-    assert pg.net.sizes[-1] == 1 and pg.net.layer_activation(3).names == ["sigmoid"]
-    c["dataset"].value = "iris"
-    assert pg.net.sizes[-1] == 3 and len(pg.X) == 150
-    c["seed"].value = 3
-    assert pg.seed == 3
-    c["hidden"].value = ""
-    assert pg.net.sizes == [2, 3]
-    assert not w.errors
-
-
-def test_playground_bad_setting_is_displayed(playground):
-    w = playground
-    w.controls["hidden"].value = "4, x"
-    assert len(w.errors) == 1 and "whole numbers" in str(w.errors[0])
-    shown = "".join(o.get("text", "") for o in w._errors.output.outputs)
-    assert "'4, x'" in shown
-    assert w.state.net.sizes == [2, 3, 2]  # the network is unchanged
-
-
-def test_playground_run_in_background_and_stop():
-    w = TrainingPlayground(background=True, dataset="moons", hidden=[4], n=60, redraw_seconds=0.2, dpi=30)
-    w.n_epochs.value = 100000
-    w.run_button.click()
-    assert w.running and w.stop_button.disabled is False and w.step_button.disabled
-    w.run_button.click()  # a second Run while running does nothing
-    w.stop_button.click()
-    assert w.wait(60)
-    assert 1 <= w.state.epochs < 100000
-    assert w.progress.value == w.state.epochs
-    assert not w.run_button.disabled and w.stop_button.disabled
-    assert not w.errors
-
-
-def test_playground_rebuild_during_a_run_stops_it_first():
-    w = TrainingPlayground(background=True, dataset="xor", hidden=[4], n=60, dpi=30)
-    w.n_epochs.value = 100000
-    w.run_button.click()
-    w.controls["hidden"].value = "2"
-    assert not w.running and w.state.net.sizes == [2, 2, 2] and w.state.epochs == 0
-    assert not w.errors
-
-
-def test_playground_error_in_run_is_displayed(playground, monkeypatch):
-    w = playground
-
-    def broken():
-        raise RuntimeError("epoch broke")
-
-    monkeypatch.setattr(w.state, "epoch", broken)
-    w.epoch_button.click()
-    w.run_button.click()
-    assert [str(e) for e in w.errors] == ["epoch broke", "epoch broke"]
-    assert not w.run_button.disabled  # the run ended cleanly
-
-
-def test_playground_random_actions():
-    w = TrainingPlayground(background=False, dataset="circles", hidden=[3], n=40, dpi=30)
-    rng = random.Random(7)
-    w.n_epochs.value = 2
-    for _ in range(30):
-        action = rng.choice(["step", "epoch", "run", "reset", "lr", "mode", "batch", "wd", "hidden", "act", "loss", "data"])
-        c = w.controls
-        if action in ("step", "epoch", "run", "reset"):
-            getattr(w, f"{action}_button").click()
-        elif action == "lr":
-            c["lr"].value = rng.choice(c["lr"].options)[1]
-        elif action == "mode":
-            c["mode"].value = rng.choice(c["mode"].options)
-        elif action == "batch":
-            c["batch_size"].value = rng.randint(1, 128)
-        elif action == "wd":
-            c["weight_decay"].value = rng.choice([0, 0.001, 0.1])
-        elif action == "hidden":
-            c["hidden"].value = ", ".join(str(rng.randint(1, 5)) for _ in range(rng.randint(0, 3)))
-        elif action == "act":
-            c["activation"].value = rng.choice(c["activation"].options)
-        elif action == "loss":
-            c["loss"].value = rng.choice(c["loss"].options)
-        else:
-            c["dataset"].value = rng.choice(["xor", "moons", "circles", "iris"])
-        pg = w.state
-        assert len(pg.history.loss) == len(pg.history.updates) == len(pg.grad_norm_history)
-        assert pg.history.updates[-1] == pg.updates
-        assert re.search(rf"epoch {pg.epochs} · {pg.updates} updates", w.status.value)
-    assert not w.errors
-
-
-def test_playground_png_draws_the_three_plots(playground):
-    png = playground_png(playground.state, dpi=40)
-    assert is_png(png)
-
-
-def test_playground_keeps_the_given_learning_rate():
-    w = TrainingPlayground(background=False, dataset="xor", hidden=[2], n=20, lr=0.25, dpi=30)
-    assert w.controls["lr"].value == 0.25 and w.state.lr == 0.25
-    assert ("0.25", 0.25) in w.controls["lr"].options and ("30", 30.0) in w.controls["lr"].options

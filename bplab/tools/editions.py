@@ -6,6 +6,8 @@ drift apart:
 
 - ``learner``   -> ``notebooks/``: what a learner opens; exercises are blanks.
 - ``solutions`` -> ``notebooks/solutions/``: the same notebooks with every blank filled.
+- ``nbgrader``  -> ``notebooks/nbgrader/source/NN-name/NN-name.ipynb``: a teacher's nbgrader source, one
+  assignment per notebook (see :func:`nbgrader_cells` and ``notebooks/nbgrader/nbgrader_config.py``).
 
 A cell says what it is for by its tags (its *role*); a cell without a role tag is shared:
 
@@ -17,9 +19,10 @@ markers) are the worked answer: the learner's edition drops them, keeping what s
 (the blank, such as ``answer = ...``, and the ``check``), and the solutions edition keeps them
 without the marker lines.
 
-A further edition (a teacher's nbgrader source, a second language) is one more entry in
-:data:`EDITIONS`: a folder and a function that maps a source cell to its cell in that edition (or to
-None to leave it out).
+A further edition (a second language, say) is one more entry in :data:`EDITIONS`: a folder and a
+function that maps a source cell to its cell in that edition (or to None to leave it out, or to a
+list of cells to add some), and optionally a layout (where each notebook goes) and a last pass over
+the whole notebook.
 
 ``python -m bplab.tools.editions --check`` writes nothing and exits with status 1, naming the files,
 when a committed edition differs from what the source makes (the test suite runs it).
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,16 +108,84 @@ def solutions_cell(cell):
     return cell
 
 
+CHECK_CALL = re.compile(r'^check\("(\d\d\.\d+)", ([A-Za-z_]\w*)\)$', re.M)
+POINTS = 1  # points of one exercise in the nbgrader edition
+
+
+def _nbgrader(cell, *, grade=False, solution=False, locked=False, grade_id=None, points=None):
+    meta = {"grade": grade, "locked": locked, "schema_version": 3, "solution": solution, "task": False}
+    if grade_id is not None:
+        meta["grade_id"] = grade_id
+    if points is not None:
+        meta["points"] = points
+    cell.metadata["nbgrader"] = meta
+    return cell
+
+
+def nbgrader_cells(cell):
+    """The cells of the nbgrader edition for one source cell.
+
+    - a cell with the solution markers (an exercise) is an nbgrader *solution* cell: the teacher's
+      ``nbgrader generate_assignment`` keeps its blank and clears what lies between the markers;
+      after it comes a read-only, autograded *test* cell worth :data:`POINTS`, which runs
+      ``require("NN.k", answer)`` (``bplab.exercises.require``: it raises unless the answer is correct);
+    - a ``solution`` cell (the why of a worked answer) is left out, as in the learner's edition;
+    - every other cell is read-only (nbgrader restores it if a learner changed it).
+    """
+    if role(cell) == "solution":
+        return None
+    cell = _without_role(cell)
+    if cell.cell_type == "code":
+        _, inside = split_solution(cell.source)
+        if inside:
+            found = CHECK_CALL.findall(cell.source)
+            if len(found) != 1:
+                raise ValueError(f"an exercise cell needs exactly one check(\"NN.k\", name) line, found {found}: {cell.source[:80]!r}")
+            exercise_id, name = found[0]
+            test = nbformat_cell("code", f"# autograded: exercise {exercise_id}, {POINTS} point(s)\n"
+                                 f"from bplab.exercises import require\n\nrequire(\"{exercise_id}\", {name})")
+            return [_nbgrader(cell, solution=True, grade_id=f"answer-{exercise_id.replace('.', '-')}"),
+                    _nbgrader(test, grade=True, locked=True, grade_id=f"test-{exercise_id.replace('.', '-')}", points=POINTS)]
+    return _nbgrader(cell, locked=True)
+
+
+def nbformat_cell(kind, source):
+    import nbformat
+
+    return (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
+
+
+def _name_read_only_cells(nb, stem):
+    """Give every read-only cell a stable grade_id (nbgrader needs one on each cell it tracks)."""
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader")
+        if meta is not None and "grade_id" not in meta:
+            meta["grade_id"] = f"cell-{stem[:2]}-{i:03d}"
+    return nb
+
+
 @dataclass(frozen=True)
 class Edition:
     name: str
     folder: Path
-    cell: Callable
+    cell: Callable                      # source cell -> a cell, a list of cells, or None
+    nested: bool = False                # NN-name/NN-name.ipynb (one folder per notebook) instead of NN-name.ipynb
+    finish: Callable | None = None      # (notebook, stem) -> notebook, a last pass over the whole notebook
+
+    def path(self, stem):
+        return self.folder / stem / f"{stem}.ipynb" if self.nested else self.folder / f"{stem}.ipynb"
+
+    def files(self):
+        """The notebooks of this edition that exist on disk."""
+        pattern = "[0-9][0-9]-*/[0-9][0-9]-*.ipynb" if self.nested else "[0-9][0-9]-*.ipynb"
+        return sorted(self.folder.glob(pattern)) if self.folder.exists() else []
 
 
 EDITIONS = {
     "learner": Edition("learner", NOTEBOOKS, learner_cell),
     "solutions": Edition("solutions", NOTEBOOKS / "solutions", solutions_cell),
+    "nbgrader": Edition("nbgrader", NOTEBOOKS / "nbgrader" / "source", nbgrader_cells, nested=True,
+                        finish=_name_read_only_cells),
 }
 
 
@@ -137,16 +209,15 @@ def make(source_nb, edition: Edition, stem: str):
         "language_info": {"name": "python"},
     }
     for cell in source_nb.cells:
-        out = edition.cell(cell)
-        if out is None:
-            continue
-        out.pop("id", None)
-        if out.cell_type == "code":
-            out.outputs, out.execution_count = [], None
-        nb.cells.append(out)
+        made = edition.cell(cell)
+        for out in made if isinstance(made, list) else [made] if made is not None else []:
+            out.pop("id", None)
+            if out.cell_type == "code":
+                out.outputs, out.execution_count = [], None
+            nb.cells.append(out)
     for i, cell in enumerate(nb.cells):  # stable ids, so a regenerated edition is byte-identical
         cell["id"] = f"{stem[:2]}-{i:03d}"
-    return nb
+    return edition.finish(nb, stem) if edition.finish else nb
 
 
 def render(edition: Edition, source_path: Path) -> str:
@@ -163,7 +234,7 @@ def build(check=False, names=None):
         if names and edition.name not in names:
             continue
         for src in sources():
-            target = edition.folder / f"{src.stem}.ipynb"
+            target = edition.path(src.stem)
             text = render(edition, src)
             current = target.read_text(encoding="utf-8") if target.exists() else None
             if current == text:
@@ -172,13 +243,12 @@ def build(check=False, names=None):
             if not check:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
-        if edition.folder.exists():
-            stems = {s.stem for s in sources()}
-            for stale in sorted(edition.folder.glob("[0-9][0-9]-*.ipynb")):
-                if stale.stem not in stems:
-                    differ.append(stale)
-                    if not check:
-                        stale.unlink()
+        stems = {s.stem for s in sources()}
+        for stale in edition.files():
+            if stale.stem not in stems:
+                differ.append(stale)
+                if not check:
+                    stale.unlink()
     return differ
 
 

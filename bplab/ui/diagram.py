@@ -6,9 +6,11 @@
 Columns are layers 0..L (left to right), boxes are neurons. ``node_text[l]`` is the
 text inside layer l's boxes and ``node_note[l]`` a small line under them.
 ``edges[l]`` is a matrix of shape (n_l, n_{l-1}) that shades the edges into layer l:
-blue for positive, red for negative, darker and thicker for larger magnitude
-(scaled per layer, so tiny gradients still show their pattern). Layers missing from
-``edges`` are drawn in light grey. Everything drawn carries a class and data attributes
+blue for positive, red for negative, darker and thicker for larger magnitude relative to
+``scales[l]`` (default: the layer's own largest magnitude, so tiny gradients still show their
+pattern; one common number for every layer makes a vanishing gradient visible). Layers missing
+from ``edges`` are drawn in light grey. Text is never smaller than 12 units, and the picture's CSS
+width is its width times ``var(--bplab-scale)`` (shrunk to fit its box if need be). Everything drawn carries a class and data attributes
 (``data-layer``, ``data-neuron``, 1-based neurons) so tests can find it.
 """
 
@@ -18,10 +20,12 @@ from html import escape
 
 import numpy as np
 
-BOX_W, BOX_H = 70, 26
-COL_GAP = 150
-ROW_GAP = 44
+BOX_W, BOX_H = 96, 26
+COL_GAP = 170
+ROW_GAP = 50
 TOP, BOTTOM, LEFT = 46, 34, 14
+FONT, SMALL_FONT = 13, 12
+ACTIVE_FILL, DELTA_FILL, PLAIN_FILL = "#fff4c2", "#ead7f2", "#ffffff"
 POSITIVE, NEGATIVE, NEUTRAL = "#2b6cb0", "#c0392b", "#c8c8c8"
 
 
@@ -55,6 +59,7 @@ def network_svg(
     highlight_edges=None,
     title=None,
     fills=None,
+    scales=None,
 ):
     """The SVG markup (a string) of a fully connected network with layer sizes ``sizes``.
 
@@ -62,10 +67,11 @@ def network_svg(
     ``highlight_edges``: a layer l whose incoming edges are drawn on top, outlined.
     ``captions[l]`` / ``footers[l]``: text above / below column l (defaults: "input", "layer l").
     ``fills[l]``: the fill colour of layer l's boxes when not highlighted.
+    ``scales[l]``: the magnitude drawn darkest and thickest on layer l's edges (default: the layer's largest).
     """
     sizes = [int(n) for n in sizes]
     node_text, node_note, edges = node_text or {}, node_note or {}, edges or {}
-    captions, footers, fills = captions or {}, footers or {}, fills or {}
+    captions, footers, fills, scales = captions or {}, footers or {}, fills or {}, scales or {}
     if highlight is None:
         lit = set()
     elif isinstance(highlight, (int, np.integer)):
@@ -75,7 +81,8 @@ def network_svg(
     cols, width, height = _columns(sizes)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bplab-network" width="{width}" height="{height}"'
-        f' viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">'
+        f' viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="{FONT}"'
+        f' style="width:calc({width}px * var(--bplab-scale, 1));max-width:100%;height:auto">'
     ]
     if title:
         out.append(f"<title>{escape(title)}</title>")
@@ -88,7 +95,7 @@ def network_svg(
         M = None if M is None else np.asarray(M, dtype=float)
         if M is not None and M.shape != (sizes[l], sizes[l - 1]):
             raise ValueError(f"edges[{l}] must have shape {(sizes[l], sizes[l - 1])} (n_l, n_(l-1)), got {M.shape}.")
-        scale = None if M is None else float(np.abs(M).max())
+        scale = None if M is None else float(scales.get(l, np.abs(M).max()))
         focus = l == highlight_edges
         out.append(f'<g class="bplab-edges{" bplab-edges-active" if focus else ""}" data-layer="{l}">')
         for j, (x1, y1) in enumerate(cols[l]):
@@ -120,7 +127,7 @@ def network_svg(
         texts = node_text.get(l) or [""] * len(col)
         notes = node_note.get(l) or [""] * len(col)
         for j, (x, y) in enumerate(col):
-            fill, stroke, sw = ("#fff4c2", "#d48806", 2.5) if on else (fills.get(l, "#ffffff"), "#555555", 1.0)
+            fill, stroke, sw = (ACTIVE_FILL, "#d48806", 2.5) if on else (fills.get(l, PLAIN_FILL), "#555555", 1.0)
             out.append(
                 f'<g class="bplab-node{" bplab-node-active" if on else ""}" data-layer="{l}" data-neuron="{j + 1}">'
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{fill}"'
@@ -130,8 +137,8 @@ def network_svg(
             )
             if notes[j]:
                 out.append(
-                    f'<text x="{x + BOX_W / 2:.1f}" y="{y + BOX_H + 11:.1f}" text-anchor="middle"'
-                    f' font-size="10" fill="#666">{escape(str(notes[j]))}</text>'
+                    f'<text x="{x + BOX_W / 2:.1f}" y="{y + BOX_H + 13:.1f}" text-anchor="middle"'
+                    f' font-size="{SMALL_FONT}" fill="#555">{escape(str(notes[j]))}</text>'
                 )
             out.append("</g>")
     out.append("</svg>")

@@ -27,13 +27,15 @@ def _x_values(history, x):
     return np.arange(1, history.epochs + 1) if x == "epoch" else np.asarray(getattr(history, x))
 
 
-def loss_curve(history, ax=None, x="epoch", label=None, validation=True, log=False):
-    """Training (and validation) loss per epoch against epochs, updates or seconds."""
+def loss_curve(history, ax=None, x="epoch", label=None, validation=True, log=False, validation_name="validation"):
+    """Training (and validation) loss per epoch against epochs, updates or seconds.
+
+    ``validation_name`` names the dashed line (the playground calls its held-out samples "test")."""
     ax = _ax(ax)
     xs = _x_values(history, x)
     line = ax.plot(xs, history.loss, label=label or "training")[0]
     if validation and history.val_loss:
-        ax.plot(xs, history.val_loss, "--", color=line.get_color(), label=f"{label} (validation)" if label else "validation")
+        ax.plot(xs, history.val_loss, "--", color=line.get_color(), label=f"{label} ({validation_name})" if label else validation_name)
     ax.set_xlabel(X_AXES[x])
     ax.set_ylabel("mean loss per sample")
     if log:
