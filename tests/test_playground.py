@@ -327,7 +327,7 @@ def test_an_interrupt_mid_epoch_leaves_weights_counters_and_loss_in_agreement(mo
     pg = small(n=200, test_fraction=0.2)
     pg.epoch()
     before = snapshot(pg)
-    real_step, calls = pg.net._step, []
+    real_step, calls = pg.net.step, []
 
     def step_then_interrupt(*args, **kwargs):  # the 4th update of the epoch is interrupted (Ctrl-C)
         calls.append(1)
@@ -335,7 +335,7 @@ def test_an_interrupt_mid_epoch_leaves_weights_counters_and_loss_in_agreement(mo
             raise KeyboardInterrupt
         return real_step(*args, **kwargs)
 
-    monkeypatch.setattr(pg.net, "_step", step_then_interrupt)
+    monkeypatch.setattr(pg.net, "step", step_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         pg.epoch()
     assert len(calls) == 4  # three updates had changed the weights before the interrupt
