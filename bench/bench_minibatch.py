@@ -135,6 +135,8 @@ def run(tiny=False, rounds=None):
     b = {k: best(v) for k, v in times.items()}
     vs_hand = b["bplab"] / b["hand"]
     vs_sk = b["sklearn"] / b["bplab"]
+    m, n0, h, c = size["m"], size["n0"], size["hidden"], size["classes"]
+    gflop = 2 * m * (2 * n0 * h + 3 * h * c) / 1e9  # multiply-adds of X W1^T, dW1, a1 W2^T, delta2 W2, dW2
     rows = [
         Row(
             f"mini-batch epoch {DTYPE}: bplab / hand-written numpy", "<= 1.15x", f"{vs_hand:.3f}x", vs_hand <= 1.15,
@@ -142,7 +144,10 @@ def run(tiny=False, rounds=None):
         ),
         Row(
             f"mini-batch epoch {DTYPE}: MLPClassifier / bplab", ">= 1.5x faster", f"{vs_sk:.2f}x faster", vs_sk >= 1.5,
-            note=f"the hand-written loop is {b['sklearn'] / b['hand']:.2f}x faster than MLPClassifier",
+            note=f"the hand-written loop itself is only {b['sklearn'] / b['hand']:.2f}x faster than MLPClassifier:"
+            f" all three spend the epoch in the same matrix products ({gflop:.1f} GFLOP, {gflop / b['hand']:.0f} GFLOP/s"
+            " in the hand-written loop), and only the per-step overhead around them differs, so being 1.5x faster"
+            " than MLPClassifier would take less arithmetic than the algorithm needs",
         ),
     ]
     detail_rows = [

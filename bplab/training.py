@@ -137,7 +137,9 @@ def divergence(C, first, norm2, first_norm2, theta):
 
 def stop_if_diverged(net, saved, C, first, first_norm2, where, lr):
     """Raise :class:`TrainingDiverged` after restoring ``saved`` if the step just taken diverged."""
-    norm2 = float(np.vdot(net.theta, net.theta))  # ||theta||^2: one pass, not finite if a weight is not
+    # ||theta||^2 in one pass, not finite if a weight is not. (einsum runs numpy's own loop: a BLAS dot
+    # would wake BLAS's threads at every step, which costs more than the sum on a busy machine.)
+    norm2 = float(np.einsum("i,i->", net.theta, net.theta))
     problem = divergence(C, first, norm2, first_norm2, net.theta)
     if problem:
         net.theta[...] = saved
@@ -209,7 +211,7 @@ def train(
     history = History(mode, lr, size)
     classes = is_class_targets(Yb)  # whether accuracy means anything for these targets
     L, first, updates, start = net.L, None, 0, time.perf_counter()
-    first_norm2 = float(np.vdot(net.theta, net.theta))  # ||theta||^2 before training
+    first_norm2 = float(np.einsum("i,i->", net.theta, net.theta))  # ||theta||^2 before training
     bar = progress_bar(epochs, flag(progress, "progress"))
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
