@@ -32,7 +32,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .errors import show, positive_number
-from .gradcheck import compare, numeric_gradient
+from .gradcheck import check_step_and_tolerances, compare_gradients, kink_crossings, numeric_gradient
 from .network import Gradients, Network, check_network
 
 __all__ = [
@@ -226,19 +226,12 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     check_network(net)
     if not callable(backward):
         raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {show(backward)}.")
-    tol = positive_number(tol, "tol")
-    atol = positive_number(atol, "atol", allow_zero=True)
-    positive_number(h, "h (finite-difference step)")
-    if net.dtype != np.float64:
-        raise ValueError(
-            f"check_backward needs a float64 network, got dtype {net.dtype.name}: in float32 the central"
-            " differences carry rounding errors near 1e-3 even for a right gradient. Rebuild the network with"
-            " dtype='float64'."
-        )
+    h, tol, atol = check_step_and_tolerances(net, h, tol, atol, who="check_backward")
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
         raise TypeError(f"backward must return the Gradients of this network, got {show(grads)}.")
-    return compare(net, grads.flat, numeric_gradient(net, x, y, loss, h), tol, atol, grads.loss)
+    numeric = numeric_gradient(net, x, y, loss, h)
+    return compare_gradients(net, grads.flat, numeric, tol, atol, grads.loss, kink_crossings(net, x, h))
 
 
 # ----------------------------------------------------------------- bug 4: overwritten grads on a graph

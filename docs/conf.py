@@ -32,6 +32,7 @@ exclude_patterns = [
     # the notebooks folder holds more than notebooks; only notebooks/NN-*.ipynb become pages
     "notebooks/source",
     "notebooks/solutions",
+    "notebooks/nbgrader",
     "notebooks/*.md",
     "**/.ipynb_checkpoints",
 ]

@@ -135,7 +135,7 @@ def _messages(exercise_id, answers):
 
 def test_hints_for_the_slips_measured_in_issue_11():
     # notebook 03: the learner's own objects, rebuilt here the way the notebook builds them
-    net = bplab.Network([2, 3, 2], activations="sigmoid", seed=3)
+    net = bplab.Network([2, 3, 2, 2], activations="sigmoid", seed=3)   # notebook 03's example network
     trace = net.forward(np.array([0.5, -1.0]))
     grads = net.backward(trace, np.array([1.0, 0.0]))
     d2, W2, a1 = grads.delta[2], net.weights[2], trace.a[1]

@@ -12,8 +12,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "bplab"
 MAX_REACHES = 10
 MAX_LINES = 600
-# Being split into smaller modules in parallel (issue 13); remove a name once its split has landed.
-PENDING_SPLIT = {"symbolic.py", "notation.py", "exercises/notebooks.py"}
+# Over the limit in code other helpers own (issue 13): to be split; remove a name once it is under 600 lines.
+PENDING_SPLIT = {"exercises/notebooks.py", "derivations.py"}
 
 
 def private_reaches(source: str):

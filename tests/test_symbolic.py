@@ -11,6 +11,7 @@ import sympy as sp
 import bplab
 import bplab.activations as activations
 from bplab import symbolic as S
+from bplab.symbolic import bp_equations
 
 # ------------------------------------------------------------------ import cost
 
@@ -77,9 +78,6 @@ def test_bad_inputs_raise_with_a_sentence():
         S.exact_forward(net, np.stack([x, x]))
     with pytest.raises(ValueError, match="cross_entropy"):
         S.verify_bp_equations("sigmoid", [2, 2], loss="cross_entropy")
-    big = bplab.Network([30, 20, 10], seed=0)
-    with pytest.raises(ValueError, match="830 parameters.*gradcheck"):
-        S.three_way_check(big, np.zeros(30), np.zeros(10))
 
 
 # --------------------------------------------------------- verify_bp_equations
@@ -124,7 +122,7 @@ def test_a_false_bp2_is_caught_and_named(monkeypatch):
     def without_fprime(sn, l, g, z):
         return g
 
-    monkeypatch.setattr(S, "_hadamard_or_jacobian", without_fprime)
+    monkeypatch.setattr(bp_equations, "_hadamard_or_jacobian", without_fprime)
     with pytest.raises(AssertionError, match=r"BP1 fails for layer 2"):
         S.verify_bp_equations("sigmoid", [2, 2, 2], points=4)
 
@@ -302,3 +300,104 @@ def test_worked_example_values_keys_cover_printed():
     for name, printed in bplab.examples.PRINTED.items():
         keys = [f"{name}[{k + 1}]" for k in range(len(printed))] if isinstance(printed, list) else [name]
         assert all(k in values for k in keys)
+
+
+# ------------------------------------------------- refusal by predicted cost (issue 14)
+
+
+def test_cost_counts_follow_the_written_out_tree():
+    # 2-3-2-1: F = 2*3*2*1 + 3*2*1 + 2*1 + 1 = 21 terms; U = 3*(3*2*1) + 2*(2*1) + 1*1 + 2*3*2*1 = 35
+    cost = S.symbolic_cost([2, 3, 2, 1])
+    assert (cost.loss_terms, cost.derivative_terms, cost.parameters, cost.layers) == (21, 35, 20, 3)
+    assert S.symbolic_cost(bplab.Network([2, 3, 2, 1], bias=False, seed=0)).parameters == 6 + 6 + 2
+    # depth and width, not the parameter count: 8-8-8-8-8 has fewer parameters than 16-16-2 ...
+    deep, wide = S.symbolic_cost([8, 8, 8, 8, 8]), S.symbolic_cost([16, 16, 2])
+    assert deep.parameters < wide.parameters
+    # ... but 64 times the input leaves, and it is the one refused
+    assert deep.compile_seconds > S.MAX_SECONDS > wide.compile_seconds + wide.central_difference_seconds(1)
+
+
+def test_three_way_check_refuses_by_predicted_cost():
+    deep = bplab.Network([8, 8, 8, 8, 8], seed=0)  # 288 parameters, under the old 300-parameter limit
+    with pytest.raises(ValueError) as info:
+        S.three_way_check(deep, np.zeros(8), np.zeros(8))
+    message = str(info.value)
+    assert message.startswith("net (sizes [8, 8, 8, 8, 8]) is too large for three_way_check")
+    assert "0.014 L^2 + 0.00096 U" in message and "1e-5 P F m" in message  # the rule
+    assert "predicted cost is 157 s" in message and "limit of 20 s" in message  # the value and the limit
+    assert "bplab.gradcheck(net, x, y)" in message  # the faster alternative
+    from bplab.symbolic.exact import _compiled
+
+    compiled_before = _compiled.cache_info().misses
+    with pytest.raises(ValueError, match=r"too large for the exact computation.*gradcheck"):
+        S.exact_gradients(deep, np.zeros(8), np.zeros(8))
+    assert _compiled.cache_info().misses == compiled_before  # refused before compiling anything
+
+
+def test_three_way_check_cost_grows_with_the_batch():
+    net = bplab.Network([16, 16, 2], seed=0)  # 306 parameters: accepted for one sample, as predicted
+    cost = S.symbolic_cost(net)
+    m = int(np.ceil((S.MAX_SECONDS - cost.compile_seconds) / cost.central_difference_seconds(1))) + 1
+    with pytest.raises(ValueError, match=rf"\(m = {m} samples\)"):
+        S.three_way_check(net, np.zeros((m, 16)), np.zeros((m, 2)))
+
+
+def test_verify_bp_equations_refuses_by_predicted_cost():
+    with pytest.raises(ValueError) as info:
+        S.verify_bp_equations("sigmoid", sizes=[8, 8, 8, 8])
+    message = str(info.value)
+    assert message.startswith("sizes (sizes [8, 8, 8, 8]) is too large for verify_bp_equations")
+    assert "0.12 L^2 + 0.00035 P F" in message and "gradcheck" in message
+    predicted = S.symbolic_cost([8, 8, 8, 8]).verify_seconds(False)
+    assert f"predicted cost is {predicted:.0f} s" in message and "P = 216 parameters" in message
+    # relu is checked at random points: four times the cost, so a smaller shape is refused with it
+    shape = [4, 4, 4, 4]
+    assert S.symbolic_cost(shape).verify_seconds(False) < S.MAX_SECONDS < S.symbolic_cost(shape).verify_seconds(True)
+    with pytest.raises(ValueError, match="times 4 with relu"):
+        S.verify_bp_equations("relu", sizes=shape)
+
+
+def test_exact_forward_refuses_by_predicted_cost():
+    net = bplab.Network([32, 32, 32, 32], seed=0)
+    predicted = S.symbolic_cost(net).forward_seconds
+    with pytest.raises(ValueError, match=rf"net \(sizes \[32, 32, 32, 32\]\) is too large for exact_forward: its predicted"
+                                         rf" cost is {predicted:.0f} s.*0\.03 L\^2 \+ 0\.00011 F"):
+        S.exact_forward(net, np.zeros(32))
+
+
+def test_the_notebooks_networks_are_accepted():
+    """Every shape the notebooks and the worked example hand to bplab.symbolic stays under the limit."""
+    for sizes in ([2, 3, 2, 1], [2, 3, 2], [2, 2, 2], [2, 2, 1], [3, 4, 3]):
+        cost = S.symbolic_cost(sizes)
+        assert cost.compile_seconds + cost.central_difference_seconds(2) < S.MAX_SECONDS
+        assert cost.forward_seconds < S.MAX_SECONDS and cost.verify_seconds(True) < S.MAX_SECONDS
+    net, x, y = bplab.worked_example()
+    assert S.three_way_check(net, x, y).passed
+
+
+def test_three_way_check_flags_a_relu_kink_instead_of_failing():
+    # the first hidden neuron has z = 1 - 1 + 0 = 0: on relu's kink
+    net = bplab.Network.from_weights([[[1.0, -1.0], [0.5, 0.25]], [[1.0, 2.0]]], [[0.0, 0.0], [0.5]],
+                                     activations=["relu", "identity"])
+    x, y = np.array([1.0, 1.0]), np.array([0.0])
+    report = S.three_way_check(net, x, y)
+    assert report.passed
+    assert [e.name for e in report.at_kink] == ["w^1_1,1", "w^1_1,2", "b^1_1"]
+    assert all(e.rel_backprop == 0 for e in report.at_kink)  # backprop and sympy still judged there, and agree
+    assert "sit at a relu/leaky_relu kink" in repr(report)
+    # a wrong backprop AT the kink is still caught: the exact derivative is judged there
+    grads = net.gradients(x, y)
+    grads.flat[0] = 0.5
+    bad = S.three_way_check(net, x, y, grads=grads)
+    assert not bad.passed and bad.entries[0].status.startswith("FAIL: backprop")
+
+
+def test_bp_report_shares_the_report_interface():
+    ok_row = S.BPRow("BP1", 2, "dC/dz^L = ...", "symbolic", 2, True)
+    bad_row = S.BPRow("BP2", 1, "delta^l = ...", "symbolic", 2, False, "not 0 at a point")
+    assert S.BPReport([2, 2, 2], ["sigmoid"] * 2, "half_sse", True, [ok_row]).raise_if_failed().passed
+    report = S.BPReport([2, 2, 2], ["sigmoid"] * 2, "half_sse", True, [ok_row, bad_row])
+    assert not report.passed and report.failures() == ["BP2 layer 1"]
+    with pytest.raises(AssertionError, match=r"BP equations fail for: BP2 layer 1\n"):
+        report.raise_if_failed()
+    assert "FAIL" in repr(report) and "FAIL" in report._repr_html_()

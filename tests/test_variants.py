@@ -212,3 +212,9 @@ def test_check_backward_refuses_float32():
     net = bplab.Network([2, 2, 1], seed=0, dtype="float32")
     with pytest.raises(ValueError, match="float64"):
         check_backward(backward_missing_fprime, net, np.zeros(2), np.zeros(1))
+
+
+def test_check_backward_refuses_a_step_below_the_rounding_floor(square_net):
+    net, _, _, x, y = square_net
+    with pytest.raises(ValueError, match=r"h \(finite-difference step\) must be at least the rounding floor.*got h = 1e-13"):
+        check_backward(backward_missing_fprime, net, x, y, h=1e-13)

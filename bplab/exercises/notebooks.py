@@ -176,7 +176,8 @@ def _(fn):
 
 @lru_cache(maxsize=None)
 def _nb03():
-    net = bplab.Network([2, 3, 2], activations="sigmoid", seed=3)
+    # notebook 03's example network (2-3-2-2: two hidden layers, so BP2 is checked for more than one layer)
+    net = bplab.Network([2, 3, 2, 2], activations="sigmoid", seed=3)
     x, y = np.array([0.5, -1.0]), np.array([1.0, 0.0])
     trace = net.forward(x)
     rng = np.random.default_rng(0)
