@@ -96,7 +96,7 @@ def targets(net, y, m, loss, name="y"):
     elif arr.ndim == 1 and nL == 1 and arr.shape[0] == m:
         arr = arr[:, None]
     elif (arr.ndim == 1 and arr.shape[0] == m) or (arr.ndim == 0 and m == 1):
-        arr = one_hot(net, arr.reshape(m), name)
+        return one_hot(net, arr.reshape(m), name)  # one-hot rows are valid targets for every loss
     else:
         labels = f"{m} target value{'s' if m > 1 else ''}" if nL == 1 else f"{m} class labels in 0..{nL - 1}"
         raise ValueError(
