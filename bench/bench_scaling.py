@@ -2,7 +2,7 @@
 
 784-h-10 ReLU/softmax network with cross-entropy on random MNIST-shaped data (m samples),
 one epoch of mini-batch SGD: bplab.train against the hand-written numpy loop of
-bench_minibatch.py (same work: the steps plus the epoch's loss and accuracy).
+bench_minibatch.py (same work: the steps, and each step's loss and correct answers).
 
 * width sweep: h = 64 .. 2048 at batch 128;
 * batch sweep: batch = 1 .. 1024 at h = 128.

@@ -40,7 +40,7 @@ BENCHES = [
     ("notebooks", bench_notebooks.run, ()),
     ("playground redraw", bench_redraw.run, ()),
 ]
-EXPECTED_ROWS = 11  # 3 small + 1 Iris + 4 mini-batch + 1 scaling + 1 notebooks + 1 playground redraw
+EXPECTED_ROWS = 9  # 3 small + 1 Iris + 2 mini-batch + 1 scaling + 1 notebooks + 1 playground redraw
 
 
 def run_all(tiny=False, out=None, quiet=False):
@@ -71,8 +71,8 @@ def performance_section(rows, info, command, details):
         "## Performance\n\n"
         "Measured by `bench/` (see `bench/run_all.py`): each comparison runs side by side in one process,"
         " interleaved, best of several rounds. The hand-written loop is the same algorithm in plain numpy"
-        " (`bench/bench_minibatch.py`) doing the same work as `bplab.train` (the steps, then the epoch's"
-        " training loss and accuracy); the plain-Python loop is `bplab.reference`.\n\n"
+        " (`bench/bench_minibatch.py`) doing the same work as `bplab.train` (the steps, and each step's loss"
+        " and correct answers from its own forward pass); the plain-Python loop is `bplab.reference`.\n\n"
         + rows_table(rows)
         + "".join(f"\n- {r.name}: {r.note}." for r in rows if r.note and r.met is False).replace("\n- ", "\n\nNotes:\n\n- ", 1)
         + (f"\n\n{sentence}" if sentence else "")

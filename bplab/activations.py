@@ -101,6 +101,16 @@ def softmax(z):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def softmax_backward(a, g):
+    """dC/dz from g = dC/da through a = softmax(z), for each row (sample).
+
+    Softmax couples the neurons, so its derivative is a matrix, the Jacobian
+    J = diag(a) - a a^T (J_ij = da_i/dz_j), not a vector f'(z). J is symmetric, and
+    J^T g = a ⊙ g - a (a . g) = a ⊙ (g - a . g): no n x n matrix needs to be built.
+    """
+    return a * (g - (a * g).sum(axis=-1, keepdims=True))
+
+
 def log_softmax(z):
     """log softmax(z) by log-sum-exp: finite even where softmax(z) rounds to 0."""
     shifted = z - z.max(axis=-1, keepdims=True)
@@ -147,13 +157,8 @@ class LayerActivation:
                 " zero gradient; use 'sigmoid' for one output."
             )
         self.uniform = len(set(self.names)) == 1
-        if self.uniform and not self.is_softmax:
-            self._fn = ELEMENTWISE[self.names[0]]
-            # One function for every neuron: f and df are that function's own, called directly
-            # (training calls them at every step, where each extra Python call shows).
-            self.f, self.df = self._fn.f, self._fn.df
-        # Per-neuron: group neuron indices by function, so each function is applied once.
-        self._groups = {name: [j for j, m in enumerate(self.names) if m == name] for name in dict.fromkeys(self.names)}
+        # Neuron indices grouped by function, so that each function is applied once per call.
+        self.groups = {name: [j for j, m in enumerate(self.names) if m == name] for name in dict.fromkeys(self.names)}
 
     @property
     def spec(self):
@@ -161,31 +166,33 @@ class LayerActivation:
         return self.names[0] if self.uniform else list(self.names)
 
     def f(self, z):
+        """a = f(z), neuron by neuron (softmax: row by row)."""
         if self.is_softmax:
             return softmax(z)
         if self.uniform:
-            return self._fn.f(z)
+            return ELEMENTWISE[self.names[0]].f(z)
         out = np.empty_like(z)
-        for name, idx in self._groups.items():
+        for name, idx in self.groups.items():
             out[..., idx] = ELEMENTWISE[name].f(z[..., idx])
         return out
+
+    __call__ = f  # f_l(z): the layer's activation called like the math's function
 
     def df(self, z, a):
         """f'(z) element by element (not defined for softmax, whose derivative is a matrix)."""
         if self.is_softmax:
             raise ValueError("softmax has a Jacobian, not an element-wise derivative; use backprop(g, z, a).")
         if self.uniform:
-            return self._fn.df(z, a)
+            return ELEMENTWISE[self.names[0]].df(z, a)
         out = np.empty_like(z)
-        for name, idx in self._groups.items():
+        for name, idx in self.groups.items():
             out[..., idx] = ELEMENTWISE[name].df(z[..., idx], a[..., idx])
         return out
 
     def backprop(self, g, z, a):
-        """dC/dz from g = dC/da."""
+        """dC/dz from g = dC/da: g ⊙ f'(z), or J^T g for softmax."""
         if self.is_softmax:
-            # J = diag(a) - a a^T, so J^T g = a * (g - <a, g>)
-            return a * (g - (a * g).sum(axis=-1, keepdims=True))
+            return softmax_backward(a, g)
         return g * self.df(z, a)
 
     def sym(self, z_symbols):

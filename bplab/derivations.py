@@ -86,7 +86,7 @@ def loss_at_z(net, y, l, z_l, loss="half_sse"):
         z = a @ net.weights[k].T + (net.biases[k] if net.bias else 0.0)
         a = net.layer_activation(k).f(z)
     z_out = z if l < net.L else np.asarray(z_l, dtype=float)[None, :]
-    return float(LOSSES[loss].value(z_out, a, np.asarray(y, dtype=float)[None, :], net.layer_activation(net.L))[0])
+    return float(LOSSES[loss].value(z_out, a, np.asarray(y, dtype=float)[None, :])[0])
 
 
 @dataclass

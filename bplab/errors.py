@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
 
 import numpy as np
 
 
-def _show(value, limit: int = 80) -> str:
-    """A short printable form of a received value."""
+def show(value, limit: int = 80) -> str:
+    """A short printable form of a received value, for error messages."""
     if isinstance(value, np.ndarray):
         text = f"array of shape {value.shape} and dtype {value.dtype}"
     else:
@@ -27,17 +28,17 @@ def as_float_array(value, name: str, dtype=np.float64, ndim=None) -> np.ndarray:
     ``ndim`` may be an int or a tuple of allowed dimensions.
     """
     if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name} must be numbers (an array or nested lists), got the string {_show(value)}.")
+        raise TypeError(f"{name} must be numbers (an array or nested lists), got the string {show(value)}.")
     try:
         arr = np.asarray(value)
     except ValueError as exc:  # numpy refuses some ragged nestings outright
-        raise ValueError(f"{name} must be a rectangular array, but its rows have different lengths: {_show(value)}.") from exc
+        raise ValueError(f"{name} must be a rectangular array, but its rows have different lengths: {show(value)}.") from exc
     if arr.dtype == object:
         raise ValueError(
-            f"{name} must be a rectangular array of numbers, but it is ragged or holds non-numbers: {_show(value)}."
+            f"{name} must be a rectangular array of numbers, but it is ragged or holds non-numbers: {show(value)}."
         )
     if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} ({_show(value)}).")
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype} ({show(value)}).")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -85,9 +86,15 @@ def check_finite(arr: np.ndarray, name: str) -> None:
         )
 
 
-def check_shape(arr: np.ndarray, expected: tuple, name: str) -> None:
-    if arr.shape != tuple(expected):
-        raise ValueError(f"{name} must have shape {tuple(expected)}, got shape {arr.shape}.")
+def check_path(path, name: str = "path") -> str:
+    """A file path: a str or os.PathLike that is not empty (bytes and open files are refused)."""
+    if isinstance(path, (str, os.PathLike)):
+        text = os.fspath(path)
+        if isinstance(text, str) and text.strip():
+            return text
+        if isinstance(text, str):
+            raise ValueError(f"{name} must be a str or os.PathLike naming a file, got the empty path {text!r}.")
+    raise TypeError(f"{name} must be a str or os.PathLike, got {show(path)}.")
 
 
 def class_labels(values, name: str, n_classes=None, where: str = "") -> np.ndarray:
@@ -99,20 +106,20 @@ def class_labels(values, name: str, n_classes=None, where: str = "") -> np.ndarr
     """
     rng = f"0..{n_classes - 1}" if n_classes else "0, 1, 2, ..."
     if isinstance(values, (str, bytes)):
-        raise TypeError(f"{name} class labels must be whole numbers {rng}, got the string {_show(values)}.")
+        raise TypeError(f"{name} class labels must be whole numbers {rng}, got the string {show(values)}.")
     try:
         arr = np.asarray(values)
     except ValueError as exc:
-        raise ValueError(f"{name} must be a 1-D sequence of class labels, but it is ragged: {_show(values)}.") from exc
+        raise ValueError(f"{name} must be a 1-D sequence of class labels, but it is ragged: {show(values)}.") from exc
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, got shape {arr.shape} ({_show(values)}).")
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of class labels, got shape {arr.shape} ({show(values)}).")
     if arr.dtype == object:
         big = [v for v in arr if isinstance(v, numbers.Integral) and not isinstance(v, bool) and not -(2**63) <= v < 2**63]
         if big:
             raise ValueError(f"{name} class labels must lie in {rng}{where}, got {big[0]}, too large for an integer.")
-        raise TypeError(f"{name} class labels must be whole numbers {rng}, got {_show(values)}.")
+        raise TypeError(f"{name} class labels must be whole numbers {rng}, got {show(values)}.")
     if arr.dtype.kind == "f":
         whole = np.isfinite(arr) & (arr == np.round(arr))
         if not whole.all():
@@ -120,7 +127,7 @@ def class_labels(values, name: str, n_classes=None, where: str = "") -> np.ndarr
         if np.abs(arr).max() >= 2.0**63:
             raise ValueError(f"{name} class labels must lie in {rng}{where}, got {np.abs(arr).max():g}, too large for an integer.")
     elif arr.dtype.kind not in "iub":
-        raise TypeError(f"{name} class labels must be whole numbers {rng}, got dtype {arr.dtype} ({_show(values)}).")
+        raise TypeError(f"{name} class labels must be whole numbers {rng}, got dtype {arr.dtype} ({show(values)}).")
     if arr.dtype.kind == "u" and arr.max() >= 2**63:
         raise ValueError(f"{name} class labels must lie in {rng}{where}, got {arr.max()}, too large for an integer.")
     labels = arr.astype(np.int64)
@@ -133,7 +140,7 @@ def class_labels(values, name: str, n_classes=None, where: str = "") -> np.ndarr
 def positive_number(value, name: str, allow_zero: bool = False) -> float:
     """A finite real number > 0 (or >= 0 when ``allow_zero``)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {_show(value)}.")
+        raise TypeError(f"{name} must be a real number, got {show(value)}.")
     value = float(value) + 0.0  # + 0.0 turns -0.0 into 0.0, which numpy's samplers would refuse
     rule = ">= 0" if allow_zero else "> 0"
     if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
@@ -144,7 +151,7 @@ def positive_number(value, name: str, allow_zero: bool = False) -> float:
 def positive_int(value, name: str, minimum: int = 1, maximum=None) -> int:
     """A whole number >= ``minimum`` (and <= ``maximum`` when given)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {_show(value)}.")
+        raise TypeError(f"{name} must be a whole number, got {show(value)}.")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}.")
     if maximum is not None and value > maximum:
@@ -156,14 +163,14 @@ def choice(value, valid, name: str) -> str:
     """``value`` must be one of the names in ``valid``."""
     if not isinstance(value, str) or value not in valid:
         listed = ", ".join(repr(v) for v in valid)
-        raise ValueError(f"unknown {name} {_show(value)}; valid names are {listed}.")
+        raise ValueError(f"unknown {name} {show(value)}; valid names are {listed}.")
     return value
 
 
 def flag(value, name: str) -> bool:
     """``value`` must be True or False (numpy booleans too), not a string or a number."""
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {_show(value)}.")
+        raise TypeError(f"{name} must be True or False, got {show(value)}.")
     return bool(value)
 
 
@@ -172,7 +179,10 @@ def check_seed(seed, name: str = "seed"):
     if seed is None or isinstance(seed, (np.random.Generator, np.random.SeedSequence)):
         return seed
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be None or a whole number >= 0 (such as 0 or 42), got {_show(seed)}.")
+        raise TypeError(f"{name} must be None or a whole number >= 0 (such as 0 or 42), got {show(seed)}.")
     if seed < 0:
         raise ValueError(f"{name} must be a whole number >= 0, got {seed}.")
     return int(seed)
+
+
+_show = show  # the old private name, for code written against earlier versions

@@ -208,9 +208,9 @@ def compare_gradients(net, analytic, numeric, tol, atol, loss_value, at_kink=Non
     """
     if at_kink is None:
         at_kink = np.zeros(net.theta.size, dtype=bool)
-    aW, ab = net._views(analytic)
-    nW, nb = net._views(numeric)
-    kW, kb = net._views(at_kink.astype(float))
+    aW, ab = net.layer_views(analytic)
+    nW, nb = net.layer_views(numeric)
+    kW, kb = net.layer_views(at_kink.astype(float))
     rows = []
     for l in range(1, net.L + 1):
         pairs = [("W", aW[l], nW[l], kW[l])] + ([("b", ab[l], nb[l], kb[l])] if net.bias else [])
@@ -234,6 +234,9 @@ def gradcheck(net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=1e-12, weight_d
     h, tol, atol = check_step_and_tolerances(net, h, tol, atol)
     weight_decay = positive_number(weight_decay, "weight_decay", allow_zero=True)
     grads = net.gradients(x, y, loss)
-    analytic = grads.flat + weight_decay * net._decay_mask * net.theta
     numeric = numeric_gradient(net, x, y, loss, h, weight_decay)
+    analytic = grads.flat.copy()
+    aW, _ = net.layer_views(analytic)
+    for l in range(1, net.L + 1):
+        aW[l] += weight_decay * net.W[l]  # the gradient of lambda/2 ||W^l||^2 (weights only)
     return compare_gradients(net, analytic, numeric, tol, atol, grads.loss, kink_crossings(net, x, h))

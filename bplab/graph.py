@@ -35,7 +35,7 @@ import numbers
 import numpy as np
 
 from .activations import LEAKY_SLOPE
-from .errors import _show, as_float_array, choice
+from .errors import show, as_float_array, choice
 
 __all__ = [
     "Value",
@@ -53,11 +53,11 @@ __all__ = [
 def _number(value, name):
     """A finite Python float, or a sentence saying what was wrong."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number such as 2.0, got {_show(value)}.")
+        raise TypeError(f"{name} must be a real number such as 2.0, got {show(value)}.")
     try:
         value = float(value)
     except OverflowError:
-        raise ValueError(f"{name} must be a finite number, got {_show(value)}, too large for a float.") from None
+        raise ValueError(f"{name} must be a finite number, got {show(value)}, too large for a float.") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}.")
     return value
@@ -75,7 +75,7 @@ def _exponent(p, x):
     if isinstance(p, Value) or isinstance(p, bool) or not isinstance(p, numbers.Real):
         raise TypeError(
             f"exponent p in x ** p must be a plain number such as 2 or 0.5 (a constant, not a Value),"
-            f" got {_show(p)}."
+            f" got {show(p)}."
         )
     p = float(p)
     if x == 0 and p < 1:
@@ -238,7 +238,7 @@ def maximum(x, y):
 def nodes(root):
     """Every node ``root`` depends on, inputs before the nodes made from them (topological order)."""
     if not isinstance(root, Value):
-        raise TypeError(f"root must be a Value, got {_show(root)}.")
+        raise TypeError(f"root must be a Value, got {show(root)}.")
     # Depth-first, with a stack instead of recursion (a long chain would overflow Python's
     # recursion limit). A node is met twice: the first time (done=False) it is pushed back with
     # done=True and its inputs are pushed above it; so when it comes off the stack the second
@@ -268,7 +268,7 @@ def numeric_gradient(build, *args, h=1e-6):
     (f(.. a + h ..) - f(.. a - h ..)) / 2h. An oracle that knows nothing of ``backward``.
     """
     if not callable(build):
-        raise TypeError(f"build must be a function of Values returning a Value, got {_show(build)}.")
+        raise TypeError(f"build must be a function of Values returning a Value, got {show(build)}.")
     h = _number(h, "h (finite-difference step)")
     if h <= 0:
         raise ValueError(f"h (finite-difference step) must be > 0, got {h}.")
@@ -338,7 +338,7 @@ def _one_sample(net, x, y, loss):
     from .network import Network
 
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a bplab.Network, got {_show(net)}.")
+        raise TypeError(f"net must be a bplab.Network, got {show(net)}.")
     choice(loss, _LOSSES, "loss")
     n0, nL = net.sizes[0], net.sizes[-1]
     x = as_float_array(x, "x", dtype=np.float64)

@@ -24,31 +24,38 @@ import numpy as np
 from .activations import log_softmax
 
 
-def _half_sse_value(z, a, y, act):
+# Each loss: its per-sample value C, and its gradient in the outputs, nabla_a C = dC/da^L.
+
+def _half_sse_value(z, a, y):
     # C = 1/2 sum_j (y_j - a_j)^2 per sample
     d = a - y
     return 0.5 * (d * d).sum(axis=-1)
 
 
-def _half_sse_delta(z, a, y, act):
-    # BP1: delta^L = (a^L - y) ⊙ f'(z^L)
-    return act.backprop(a - y, z, a)
+def _half_sse_grad_a(a, y):
+    # nabla_a C = a^L - y
+    return a - y
 
 
-def _ce_value(z, a, y, act):
+def _ce_value(z, a, y):
     # C = -sum_j y_j log softmax(z)_j, from z by log-sum-exp (finite where a rounds to 0)
     return -(y * log_softmax(z)).sum(axis=-1)
 
 
-def _bce_value(z, a, y, act):
+def _ce_grad_a(a, y):
+    # nabla_a C = -y / a (infinite where a rounds to 0: Network.backprop uses delta^L = a^L - y instead)
+    return -y / a
+
+
+def _bce_value(z, a, y):
     # C = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)] with a = sigmoid(z)
     #   = sum_j [log(1 + e^{z_j}) - y_j z_j], finite for every z
     return (np.logaddexp(0.0, z) - y * z).sum(axis=-1)
 
 
-def _shortcut_delta(z, a, y, act):
-    # BP1 after simplification: delta^L = a^L - y
-    return a - y
+def _bce_grad_a(a, y):
+    # nabla_a C = (a - y) / (a (1 - a)) (infinite where a rounds to 0 or 1: backprop uses a^L - y instead)
+    return (a - y) / (a * (1.0 - a))
 
 
 def _needs_softmax(act):
@@ -91,13 +98,25 @@ def _probabilities(Y, name, loss, sum_to_one):
 
 @dataclass(frozen=True)
 class Loss:
+    """A loss: its per-sample value, nabla_a C, and whether BP1 simplifies to delta^L = a^L - y.
+
+    ``shortcut`` is True for the losses whose pairing with the output layer (enforced by
+    ``check``) makes f' cancel in BP1; :meth:`bplab.Network.backprop` then uses a^L - y.
+    """
+
     name: str
-    value: Callable  # value(z, a, y, act) -> per-sample loss, shape (m,)
-    output_delta: Callable  # output_delta(z, a, y, act) -> delta^L, shape (m, n_L)
+    value: Callable  # value(z, a, y) -> per-sample loss, shape (m,)
+    grad_a: Callable  # grad_a(a, y) -> nabla_a C = dC/da^L, shape (m, n_L)
     check: Callable  # check(act) -> None, or a message saying why this output layer does not fit
     latex: str
+    shortcut: bool = False  # BP1 is delta^L = a^L - y (f' cancels)
     targets_are_probabilities: bool = False  # each target in [0, 1]
     targets_sum_to_one: bool = False  # and each row summing to 1 (a distribution over the classes)
+
+    def output_delta(self, z, a, y, act):
+        """BP1 on its own: delta^L = nabla_a C ⊙ f'(z^L), or a^L - y for the shortcut pairs
+        (the same cases as :meth:`bplab.Network.backprop`, for checking BP1 alone)."""
+        return a - y if self.shortcut else act.backprop(self.grad_a(a, y), z, a)
 
     def __repr__(self):
         return f"Loss({self.name!r})"
@@ -110,18 +129,19 @@ class Loss:
 
 LOSSES = {
     "half_sse": Loss(
-        "half_sse", _half_sse_value, _half_sse_delta, lambda act: None, r"C = \frac{1}{2} \sum_j (y_j - a^L_j)^2"
+        "half_sse", _half_sse_value, _half_sse_grad_a, lambda act: None, r"C = \frac{1}{2} \sum_j (y_j - a^L_j)^2"
     ),
     "cross_entropy": Loss(
-        "cross_entropy", _ce_value, _shortcut_delta, _needs_softmax, r"C = -\sum_j y_j \log a^L_j",
-        targets_are_probabilities=True, targets_sum_to_one=True,
+        "cross_entropy", _ce_value, _ce_grad_a, _needs_softmax, r"C = -\sum_j y_j \log a^L_j",
+        shortcut=True, targets_are_probabilities=True, targets_sum_to_one=True,
     ),
     "binary_cross_entropy": Loss(
         "binary_cross_entropy",
         _bce_value,
-        _shortcut_delta,
+        _bce_grad_a,
         _needs_sigmoid,
         r"C = -\sum_j \left[y_j \log a^L_j + (1 - y_j) \log(1 - a^L_j)\right]",
+        shortcut=True,
         targets_are_probabilities=True,
     ),
 }

@@ -1,4 +1,4 @@
-"""Measuring a trained classifier: predicted classes, the confusion matrix, the mistakes, weight sizes.
+"""Measuring a network: correct answers, the confusion matrix, the mistakes, weight and gradient sizes.
 
     from bplab.metrics import confusion_matrix, predicted_classes
     cm = confusion_matrix(y_test, predicted_classes(net, X_test), n_classes=3)
@@ -13,6 +13,21 @@ import numpy as np
 
 from .errors import class_labels, positive_int
 from .network import check_network
+
+
+def is_class_targets(Y):
+    """Whether the target rows Y are classes: 0/1 with one output, one-hot rows with several."""
+    if not np.isin(Y, (0.0, 1.0)).all():
+        return False
+    return Y.shape[1] == 1 or bool((Y.sum(axis=1) == 1).all())
+
+
+def correct_count(out, Y):
+    """How many rows of the outputs ``out`` pick the class of the target rows ``Y``
+    (the largest output; output > 0.5 with one output). Y must be class targets."""
+    if out.shape[1] == 1:
+        return int(((out[:, 0] > 0.5) == (Y[:, 0] > 0.5)).sum())
+    return int((out.argmax(axis=1) == Y.argmax(axis=1)).sum())
 
 
 def predicted_classes(net, X):
@@ -56,3 +71,8 @@ def weight_norms(net):
     """{l: ||W^l||} (Frobenius norm of each layer's weight matrix; biases are not included)."""
     check_network(net)
     return {l: float(np.linalg.norm(W)) for l, W in net.weights.items()}
+
+
+def layer_gradient_norms(grads):
+    """{l: ||dC/dW^l||} (Frobenius norm) from a :class:`bplab.Gradients`: the plot of vanishing gradients."""
+    return {l: float(np.linalg.norm(dW)) for l, dW in grads.dW.items()}

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import random
 
-from .errors import _show
+from .errors import show
 
 
 # ------------------------------------------------------------------ one neuron
@@ -207,7 +207,7 @@ def to_lists(net):
     from .network import Network
 
     if not isinstance(net, Network):
-        raise TypeError(f"net must be a bplab.Network, got {_show(net)}.")
+        raise TypeError(f"net must be a bplab.Network, got {show(net)}.")
     if not net.bias:
         raise ValueError("net has no biases (bias=False); the plain-Python loops of seed 004 need a bias per neuron.")
     if any(spec != "sigmoid" for spec in net.activations):
@@ -225,5 +225,5 @@ def from_lists(W, b):
     from .network import Network
 
     if not isinstance(W, (list, tuple)) or not isinstance(b, (list, tuple)):
-        raise TypeError(f"W and b must be lists with one entry per layer, got {_show(W)} and {_show(b)}.")
+        raise TypeError(f"W and b must be lists with one entry per layer, got {show(W)} and {show(b)}.")
     return Network.from_weights(W, b, activations="sigmoid")

@@ -15,7 +15,7 @@ functions here compute gradients the WRONG way, in the same layout as
   :class:`bplab.graph.Value` nodes that overwrites (``=``) where it should add (``+=``).
 
 The first two do not copy the backward pass: they hand the network's own
-``Network._backward`` a stand-in for the one piece the bug changes (a layer
+``Network.backprop`` a stand-in for the one piece the bug changes (a layer
 activation whose f' is 1, or the weight matrices untransposed), so every other
 line (BP1, BP3, BP4, the batch mean) is exactly bplab's. The only difference from
 the true gradient is the bug itself. :func:`check_backward` runs a gradient check
@@ -27,13 +27,13 @@ delta^l = dC/dz^l, layers 1..L.
 
 from __future__ import annotations
 
-import copy
+from types import SimpleNamespace
 
 import numpy as np
 
-from .errors import _show, positive_number
+from .errors import show, positive_number
 from .gradcheck import check_step_and_tolerances, compare_gradients, kink_crossings, numeric_gradient
-from .network import Gradients, check_network
+from .network import Gradients, Network, check_network
 
 __all__ = [
     "backward_missing_fprime",
@@ -50,21 +50,37 @@ __all__ = [
 def _checked_forward(net, x, y, loss):
     """Checked inputs, the forward pass and the loss, exactly as ``net.backward`` gets them."""
     check_network(net)
-    X, single = net._input(x)
-    lossf = net._loss(loss)
-    Y = net._targets(y, X.shape[0], loss)
-    z, a = net._forward(X)
+    X, single = net.input_rows(x)
+    lossf = net.loss_function(loss)
+    Y = net.targets(y, X.shape[0], loss)
+    z, a = net.feedforward(X)
     return X, Y, z, a, lossf, single
 
 
+def _backprop_with(net, z, a, Y, lossf, **swapped):
+    """``Network.backprop`` itself, run on ``net`` with one of the things it reads (W or f) swapped.
+
+    backprop reads only L, W, f and bias from the network, so a stand-in holding those runs it unchanged.
+    """
+    stand_in = SimpleNamespace(**{"L": net.L, "W": net.W, "f": net.f, "bias": net.bias, **swapped})
+    return Network.backprop(stand_in, z, a, Y, lossf)
+
+
+def _loss(lossf, z, a, Y):
+    """The batch's mean loss, as ``net.backward`` reports it."""
+    return float(lossf.value(z[-1], a[-1], Y).mean())
+
+
 class _WithoutDerivative:
-    """A layer activation whose backprop forgets f': it returns dC/da as if it were dC/dz."""
+    """A layer activation whose f' is 1: backprop then passes dC/da on as if it were dC/dz."""
+
+    is_softmax = False
 
     def __init__(self, act):
         self.act = act
 
-    def backprop(self, g, z, a):
-        return g  # the bug: should be g ⊙ f'(z) (or J^T g for softmax)
+    def df(self, z, a):
+        return np.ones_like(z)  # the bug: should be f'(z) (or the Jacobian for softmax)
 
 
 # ----------------------------------------------------------------- bug 1: missing f'
@@ -77,11 +93,9 @@ def backward_missing_fprime(net, x, y, loss="half_sse"):
     Returns a :class:`bplab.Gradients`, like ``net.backward``.
     """
     X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
-    buggy = copy.copy(net)  # shares the weights; only the list of activations is replaced
     # Hidden layers forget f'; the output layer L keeps its own, so BP1 stays correct.
-    buggy._act = [None] + [_WithoutDerivative(act) for act in net._act[1 : net.L]] + [net._act[net.L]]
-    delta, flat, dW, db, C = buggy._backward(z, a, Y, lossf)
-    return Gradients(delta, flat, dW, db, C, single)
+    f = [None] + [_WithoutDerivative(act) for act in net.f[1 : net.L]] + [net.f[net.L]]
+    return Gradients(*_backprop_with(net, z, a, Y, lossf, f=f), _loss(lossf, z, a, Y), single)
 
 
 # ----------------------------------------------------------------- bug 2: wrong transpose
@@ -97,7 +111,7 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
     """
     check_network(net)
     for l in range(2, net.L + 1):
-        shape = net._W[l].shape
+        shape = net.W[l].shape
         if shape[0] != shape[1]:
             raise ValueError(
                 f"backward_wrong_transpose needs a square W^{l} (layer {l}): the untransposed product"
@@ -106,13 +120,11 @@ def backward_wrong_transpose(net, x, y, loss="half_sse"):
                 " e.g. Network([2, 3, 3, 3])."
             )
     X, Y, z, a, lossf, single = _checked_forward(net, x, y, loss)
-    buggy = copy.copy(net)
-    # _backward computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
+    # backprop computes BP2 in row form as delta^{l+1} @ W^{l+1}, i.e. (W^{l+1})^T delta^{l+1}.
     # Handing it the transposed matrices makes that line compute W^{l+1} delta^{l+1}: the bug.
-    # (It reads W only in BP2; BP4 writes into a fresh gradient vector.)
-    buggy._W = [None, net._W[1]] + [W.T for W in net._W[2:]]
-    delta, flat, dW, db, C = buggy._backward(z, a, Y, lossf)
-    return Gradients(delta, flat, dW, db, C, single)
+    # (It reads W only in BP2.)
+    W = [None, net.W[1]] + [W.T for W in net.W[2:]]
+    return Gradients(*_backprop_with(net, z, a, Y, lossf, W=W), _loss(lossf, z, a, Y), single)
 
 
 # ----------------------------------------------------------------- seed 000's algorithm box
@@ -157,10 +169,9 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
     """
     lr = positive_number(lr, "lr (learning rate)")
     X, Y, z, a, lossf = _one_sample(net, x, y, loss, "seed000_box_step")
-    L, W, b, act = net.L, net._W, net._b, net._act
-    C = float(lossf.value(z[L], a[L], Y, act[L]).mean())
-    flat = np.zeros_like(net.theta)
-    dW, db = net._views(flat)
+    L, W, b, act = net.L, net.W, net.b, net.f
+    C = _loss(lossf, z, a, Y)
+    dW, db = net.layer_views(np.zeros_like(net.theta))
     delta = [None] * (L + 1)
     for l in range(L, 0, -1):
         if l == L:
@@ -169,11 +180,13 @@ def seed000_box_step(net, x, y, lr, loss="half_sse"):
             # 1.4.1: BP2 through W^{l+1}, which was updated one iteration ago (the box's order).
             delta[l] = act[l].backprop(delta[l + 1] @ W[l + 1], z[l], a[l])
         np.matmul(delta[l].T, a[l - 1], out=dW[l])  # BP4 (one sample)
-        W[l] -= lr * dW[l]  # 1.3 / 1.4.2: update this layer right away
+        W_l = W[l]
+        W_l -= lr * dW[l]  # 1.3 / 1.4.2: update this layer right away (in place: W[l] is a view into theta)
         if net.bias:
             db[l][...] = delta[l][0]  # BP3
-            b[l] -= lr * db[l]
-    return Gradients(delta, flat, dW, db, C, True)
+            b_l = b[l]
+            b_l -= lr * db[l]
+    return Gradients(delta, dW, db, C, True)
 
 
 def correct_step(net, x, y, lr, loss="half_sse"):
@@ -212,11 +225,11 @@ def check_backward(backward, net, x, y, loss="half_sse", h=1e-5, tol=1e-7, atol=
     """
     check_network(net)
     if not callable(backward):
-        raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {_show(backward)}.")
+        raise TypeError(f"backward must be a function backward(net, x, y, loss) -> Gradients, got {show(backward)}.")
     h, tol, atol = check_step_and_tolerances(net, h, tol, atol, who="check_backward")
     grads = backward(net, x, y, loss)
     if not isinstance(grads, Gradients) or grads.flat.shape != net.theta.shape:
-        raise TypeError(f"backward must return the Gradients of this network, got {_show(grads)}.")
+        raise TypeError(f"backward must return the Gradients of this network, got {show(grads)}.")
     numeric = numeric_gradient(net, x, y, loss, h)
     return compare_gradients(net, grads.flat, numeric, tol, atol, grads.loss, kink_crossings(net, x, h))
 

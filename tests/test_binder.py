@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
 

@@ -14,7 +14,7 @@ import pytest
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, artifacts_dir, ensure_file_browser_open, lab_server, open_and_run_all
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 # Counts changes of the status line (one per redraw: it is written last) until window.__bplabStop() is called.
 COUNT_UPDATES = """

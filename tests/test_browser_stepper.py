@@ -37,7 +37,7 @@ from browser_support import (
     open_and_run_all,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from bplab.stepper import Stepper, parse_number
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, OVERFLOW_JS, SMALLEST_TEXT_JS, UI_TIMEOUT, _require_browser, artifacts_dir
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LOCAL = ("file:", "data:", "about:")
 

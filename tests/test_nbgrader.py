@@ -18,6 +18,8 @@ from nbgrader.api import Gradebook  # a teaching extra, in requirements-dev.txt
 from bplab.exercises import ids
 from bplab.tools import editions as E
 
+pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
+
 ASSIGNMENT = "01-start-here"
 ROOT = E.ROOT
 

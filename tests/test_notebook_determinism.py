@@ -31,6 +31,8 @@ import pytest
 
 from notebook_runner import NOTEBOOKS, execute_notebook
 
+pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
+
 NORMALIZE = [
     # memory addresses: <function f at 0x7f...>, <... object at 0x55...>
     (re.compile(r"0x[0-9a-fA-F]{6,16}"), "0x?"),

@@ -4,6 +4,8 @@ import pytest
 
 from notebook_runner import NOTEBOOKS, execute_notebook
 
+pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
+
 
 def test_there_are_notebooks():
     assert len(NOTEBOOKS) >= 1

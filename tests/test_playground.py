@@ -89,10 +89,10 @@ def test_epoch_is_bplab_train():
     rng.permutation(60)
     seed = int(rng.integers(2**31))
     h = bplab.train(net, pg.X, pg.Y, mode="minibatch", batch_size=16, lr=0.2, epochs=1, loss="cross_entropy",
-                    seed=seed, progress=False)  # fmt: skip
+                    seed=seed, progress=False, evaluate_train=True)  # fmt: skip
     pg.epoch()
     np.testing.assert_array_equal(pg.net.theta, net.theta)
-    assert pg.loss_value == pytest.approx(h.loss[-1], rel=1e-12)
+    assert pg.loss_value == pytest.approx(h.end_loss[-1], rel=1e-12)  # both the exact loss after the epoch
     assert pg.updates == h.updates[-1] == 4
 
 
@@ -336,7 +336,7 @@ def test_an_interrupt_mid_epoch_leaves_weights_counters_and_loss_in_agreement(mo
     pg = small(n=200, test_fraction=0.2)
     pg.epoch()
     before = snapshot(pg)
-    real_step, calls = pg.net._step, []
+    real_step, calls = pg.net.step, []
 
     def step_then_interrupt(*args, **kwargs):  # the 4th update of the epoch is interrupted (Ctrl-C)
         calls.append(1)
@@ -344,7 +344,7 @@ def test_an_interrupt_mid_epoch_leaves_weights_counters_and_loss_in_agreement(mo
             raise KeyboardInterrupt
         return real_step(*args, **kwargs)
 
-    monkeypatch.setattr(pg.net, "_step", step_then_interrupt)
+    monkeypatch.setattr(pg.net, "step", step_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         pg.epoch()
     assert len(calls) == 4  # three updates had changed the weights before the interrupt

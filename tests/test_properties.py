@@ -177,7 +177,7 @@ def test_backprop_matches_central_differences(problem):
 def _layout(net):
     """Indices into theta in the order of gradcheck's rows (W^1, b^1, W^2, ...)."""
     index = np.arange(net.theta.size)
-    W, b = net._views(index)
+    W, b = net.layer_views(index)
     return [part for l in range(1, net.L + 1) for part in ([W[l]] + ([b[l]] if net.bias else []))]
 
 

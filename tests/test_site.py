@@ -29,6 +29,8 @@ from bplab.examples import LEARNING_RATE
 from bplab.stepper import Stepper
 from browser_support import CHROMIUM, CHROMIUM_ARGS, _require_browser, artifacts_dir
 
+pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

@@ -9,6 +9,8 @@ from nbclient import NotebookClient
 from bplab.exercises import ids
 from bplab.tools import editions as E
 
+pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
+
 SOLUTIONS = sorted(E.EDITIONS["solutions"].folder.glob("[0-9][0-9]-*.ipynb"))
 MARK = "BPLAB_PROGRESS="
 

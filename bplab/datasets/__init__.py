@@ -23,7 +23,7 @@ from importlib import resources
 
 import numpy as np
 
-from ..errors import _show, as_float_array, check_seed, positive_int, positive_number
+from ..errors import as_float_array, check_seed, positive_int, positive_number, show
 
 IRIS_FEATURES = ("sepal length (cm)", "sepal width (cm)", "petal length (cm)", "petal width (cm)")
 
@@ -148,7 +148,7 @@ def _bounds(value, name, X):
     if bound.ndim == 1 and bound.shape[0] != columns:
         raise ValueError(
             f"{name} must hold one value per column of X ({columns} columns), or one number, got {bound.shape[0]}"
-            f" values: {_show(value)}."
+            f" values: {show(value)}."
         )
     return bound
 
@@ -165,7 +165,7 @@ def minmax_scale(X, low=None, high=None):
 def train_test_split(X, y, test_size, seed=None):
     """Shuffle and split: returns X_train, X_test, y_train, y_test with ``test_size`` rows in the test part."""
     if not hasattr(X, "__len__") or not hasattr(y, "__len__") or isinstance(X, str) or isinstance(y, str):
-        raise TypeError(f"X and y must be arrays with one row per sample, got X={_show(X)} and y={_show(y)}.")
+        raise TypeError(f"X and y must be arrays with one row per sample, got X={show(X)} and y={show(y)}.")
     X, y = np.asarray(X), np.asarray(y)
     m = len(X)
     if len(y) != m:

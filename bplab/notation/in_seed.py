@@ -38,7 +38,7 @@ def checked_samples(net, x, y, seed):
     X2 = X[None, :] if single else X
     if X2.shape[1] != net.sizes[0]:
         raise ValueError(f"x must have {net.sizes[0]} features (n_0) per sample, got shape {X.shape}.")
-    Y2 = net._targets(y, X2.shape[0], "half_sse")
+    Y2 = net.targets(y, X2.shape[0], "half_sse")
     return X2, Y2, single
 
 

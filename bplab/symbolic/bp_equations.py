@@ -149,8 +149,8 @@ def verify_bp_equations(activations="sigmoid", sizes=(2, 3, 2), loss="half_sse",
     the report says which. Returns a :class:`BPReport`; raises AssertionError naming
     the equation and the layer that fails.
     """
-    checked_sizes = Network._check_sizes(sizes)
-    layer_acts = Network._layer_activations(activations, checked_sizes)
+    checked_sizes = Network.check_sizes(sizes)
+    layer_acts = Network.make_activations(activations, checked_sizes)
     piecewise = any(name in ("relu", "leaky_relu") for act in layer_acts for name in act.names)
     check_verify_cost(checked_sizes, bias, piecewise)  # before building: nested Piecewise formulas are slow to build
     sn = SymbolicNetwork(sizes, activations, bias)

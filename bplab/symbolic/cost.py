@@ -89,7 +89,7 @@ def symbolic_cost(sizes, bias=True):
     """The :class:`SymbolicCost` of a shape: ``sizes`` (n_0, ..., n_L) or a :class:`bplab.Network`."""
     if isinstance(sizes, Network):
         sizes, bias = sizes.sizes, sizes.bias
-    sizes = tuple(Network._check_sizes(sizes))
+    sizes = tuple(Network.check_sizes(sizes))
     L = len(sizes) - 1
     loss_terms = sum(prod(sizes[k:]) for k in range(L + 1))
     derivative_terms = sum((L - l + 1) * prod(sizes[l:]) for l in range(1, L + 1)) + prod(sizes)

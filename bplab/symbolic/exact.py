@@ -34,7 +34,7 @@ class _Compiled:
     """
 
     def __init__(self, sizes, act_key, bias, loss):
-        layer_act = [None] + Network._layer_activations(activations_from_key(act_key), list(sizes))
+        layer_act = [None] + Network.make_activations(activations_from_key(act_key), list(sizes))
         self.params = parameter_index(sizes, bias)
         L = len(sizes) - 1
         P = sp.symbols(f"p0:{len(self.params)}")
@@ -216,8 +216,8 @@ def exact_gradients(net, x, y, loss="half_sse", digits=30):
     check_network(net)
     digits = check_digits(digits)
     xv = _single_sample(net, x)
-    net._loss(loss)  # same compatibility rule as backprop
-    Y = net._targets(y, 1, loss)[0]
+    net.loss_function(loss)  # same compatibility rule as backprop
+    Y = net.targets(y, 1, loss)[0]
     comp = compiled_for(net, loss)
     P, X, Yv = to_mpf(net.theta), to_mpf(xv), to_mpf(Y)
     with mpmath.workdps(digits + 15):

@@ -7,7 +7,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..errors import _show, as_float_array, choice
+from ..errors import show, as_float_array, choice
 from ..losses import LOSS_NAMES, LOSSES
 from ..network import Layers, Network, check_network
 from .formulas import activations_from_key, activations_key, exact_rational, loss_formula, parameter_index, subscript, symbol_column
@@ -32,13 +32,13 @@ class SymbolicNetwork:
             net = sizes_or_net
             sizes, activations, bias = net.sizes, net.activations, net.bias
         else:
-            sizes = Network._check_sizes(sizes_or_net)
+            sizes = Network.check_sizes(sizes_or_net)
         if not isinstance(bias, bool):
-            raise TypeError(f"bias must be True or False, got {_show(bias)}.")
+            raise TypeError(f"bias must be True or False, got {show(bias)}.")
         self.sizes = list(sizes)
         self.L = len(sizes) - 1
         self.bias = bias
-        self._act = [None] + Network._layer_activations(activations, self.sizes)
+        self._act = [None] + Network.make_activations(activations, self.sizes)
         self.activations = [act.spec for act in self._act[1:]]
         L = self.L
         self.x = symbol_column("x", sizes[0])

@@ -9,7 +9,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from ..errors import _show, positive_number
+from ..errors import show, positive_number
 from ..network import check_network
 from ..reports import CheckReport, html_table, verdict_color
 from .exact import check_digits, compiled_for, to_mpf
@@ -164,14 +164,14 @@ def three_way_check(net, x, y, loss="half_sse", grads=None, h=1e-5, rtol=1e-7, d
     h = positive_number(h, "h (finite-difference step)")
     rtol = positive_number(rtol, "rtol")
     digits = check_digits(digits)
-    net._loss(loss)  # the same compatibility rule as backprop
-    X, _ = net._input(x)
-    Y = net._targets(y, X.shape[0], loss)
+    net.loss_function(loss)  # the same compatibility rule as backprop
+    X, _ = net.input_rows(x)
+    Y = net.targets(y, X.shape[0], loss)
     comp = compiled_for(net, loss, samples=X.shape[0])
     if grads is None:
         grads = net.gradients(x, y, loss)
     elif not hasattr(grads, "flat") or np.shape(grads.flat) != net.theta.shape:
-        raise ValueError(f"grads must be the Gradients of this network ({net.theta.size} values), got {_show(grads)}.")
+        raise ValueError(f"grads must be the Gradients of this network ({net.theta.size} values), got {show(grads)}.")
     bp = np.asarray(grads.flat, dtype=float)
     fd64 = numeric_gradient(net, x, y, loss, h)
     kinks = kink_crossings(net, x, h)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..errors import _show
+from ..errors import show
 
 # Sizes in px at 100 % zoom. The text is 13 px (local gradients 11 px) so that it stays readable
 # when a wide graph is shrunk to fit a 1280 px screen with JupyterLab's sidebar open.
@@ -59,7 +59,7 @@ def layout(root):
     from ..graph import Value, nodes
 
     if not isinstance(root, Value):
-        raise TypeError(f"root must be a bplab.graph.Value (the node to draw the graph of), got {_show(root)}.")
+        raise TypeError(f"root must be a bplab.graph.Value (the node to draw the graph of), got {show(root)}.")
     order = nodes(root)
     rank = {id(n): i for i, n in enumerate(order)}
     users = {id(n): [] for n in order}

@@ -38,7 +38,7 @@ import numpy as np
 
 from .. import datasets as ds
 from ..activations import ELEMENTWISE
-from ..errors import _show, choice, positive_int, positive_number
+from ..errors import show, choice, positive_int, positive_number
 from ..losses import LOSS_NAMES
 from ..network import Network
 from ..training import MODES, History, TrainingDiverged, accuracy, train
@@ -84,7 +84,7 @@ def _check_hidden(hidden):
     if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
         hidden = [hidden]
     if isinstance(hidden, (str, bytes, dict)) or not hasattr(hidden, "__iter__"):
-        raise TypeError(f"hidden must be a list of hidden layer sizes such as [4, 4] (or [] for none), got {_show(hidden)}.")
+        raise TypeError(f"hidden must be a list of hidden layer sizes such as [4, 4] (or [] for none), got {show(hidden)}.")
     hidden = list(hidden)
     if len(hidden) > MAX_HIDDEN_LAYERS:
         raise ValueError(f"hidden may have at most {MAX_HIDDEN_LAYERS} layers, got {len(hidden)}: {hidden}.")
@@ -102,7 +102,7 @@ def parse_hidden(text):
     MAX_HIDDEN_LAYERS sizes. The error is one short line (a widget shows it beside its box)
     that names the value received and the values allowed."""
     if not isinstance(text, str):
-        raise TypeError(f"hidden must be a text such as '4, 4', got {_show(text)}.")
+        raise TypeError(f"hidden must be a text such as '4, 4', got {show(text)}.")
     parts = [p for p in text.replace(";", ",").replace(" ", ",").split(",") if p]
     sizes = []
     for part in parts:
@@ -146,7 +146,7 @@ def parse_number(text, name, minimum=0.0):
 
 def _bounded(value, name, low, high):
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number from {low:g} to {high:g}, got {_show(value)}.")
+        raise TypeError(f"{name} must be a number from {low:g} to {high:g}, got {show(value)}.")
     value = float(value)
     if not (low <= value <= high):
         raise ValueError(f"{name} must be from {low:g} to {high:g}, got {value!r}.")

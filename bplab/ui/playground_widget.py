@@ -26,7 +26,7 @@ from html import escape
 
 import ipywidgets as widgets
 
-from ..errors import _show, flag, positive_int, positive_number
+from ..errors import show, flag, positive_int, positive_number
 from ..losses import LOSS_NAMES
 from ..training import MODES
 from . import playground_view as view
@@ -71,7 +71,7 @@ class TrainingPlayground(widgets.VBox):
         self.state = Playground(**settings)
         self.background = flag(background, "background")
         if speed not in SPEEDS or isinstance(speed, bool):
-            raise ValueError(f"speed (epochs per frame) must be one of {', '.join(map(str, SPEEDS))}, got {_show(speed)}.")
+            raise ValueError(f"speed (epochs per frame) must be one of {', '.join(map(str, SPEEDS))}, got {show(speed)}.")
         self.fps = positive_number(fps, "fps (frames per second)")
         epochs = positive_int(epochs, "epochs")
         if epochs > MAX_EPOCHS:

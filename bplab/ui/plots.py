@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import choice
+from ..metrics import layer_gradient_norms  # noqa: F401  (its old home; it lives in metrics now)
 
 X_AXES = {"epoch": "epoch", "updates": "number of weight updates", "seconds": "wall-clock time (s)"}
 
@@ -118,11 +119,6 @@ def gradient_norms(norms, ax=None, title="Gradient norm per layer"):
     ax.set_ylabel("Frobenius norm of dC/dW (log scale)")
     ax.set_title(title)
     return ax
-
-
-def layer_gradient_norms(grads):
-    """{l: ||dW^l||} from a :class:`bplab.Gradients`."""
-    return {l: float(np.linalg.norm(dW)) for l, dW in grads.dW.items()}
 
 
 def confusion_matrix(cm, ax=None, class_names=None, title="Confusion matrix"):

@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 import numpy as np
 
-from ..errors import _show, choice, positive_int, positive_number
+from ..errors import show, choice, positive_int, positive_number
 from ..network import Network
 from .formats import parse_number, tex_number, text_number
 from .stepper_html import document, formula_html, legend_html, parse_values, step_svg, values_html
@@ -111,7 +111,7 @@ class Stepper(StepBuilder):
 
     def __init__(self, net, x, y, loss="half_sse", lr=0.1, neuron=1, digits=5, edge_scale="layer", scale=1.0):
         if not isinstance(net, Network):
-            raise TypeError(f"net must be a bplab.Network, got {_show(net)}.")
+            raise TypeError(f"net must be a bplab.Network, got {show(net)}.")
         if np.ndim(x) != 1:
             raise ValueError(
                 f"x must be ONE sample, a 1-D array of {net.sizes[0]} numbers, got shape {np.shape(x)};"
@@ -131,7 +131,7 @@ class Stepper(StepBuilder):
         self._grads = self._net.backward(self._trace, y, loss)
         self._updated = self._net.copy()
         self._updated.apply(self._grads, self._lr)
-        self._y = self._net._targets(y, 1, loss)[0]
+        self._y = self._net.targets(y, 1, loss)[0]
         self._index = 0
         self._steps = tuple(self._build())
 
@@ -159,7 +159,7 @@ class Stepper(StepBuilder):
             else f"a Stepper has no setting {name!r}"
         )
         raise AttributeError(
-            f"cannot set {name} = {_show(value)}: {why}. Settings that can change: {', '.join(self.SETTINGS)}."
+            f"cannot set {name} = {show(value)}: {why}. Settings that can change: {', '.join(self.SETTINGS)}."
         )
 
     # ------------------------------------------------------------ how it is shown: settable, checked
@@ -207,7 +207,7 @@ class Stepper(StepBuilder):
     def goto(self, index):
         """Go to step ``index`` (0 .. n_steps - 1)."""
         if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-            raise TypeError(f"index must be a whole number 0..{self.n_steps - 1}, got {_show(index)}.")
+            raise TypeError(f"index must be a whole number 0..{self.n_steps - 1}, got {show(index)}.")
         if not 0 <= index < self.n_steps:
             raise ValueError(f"index must be between 0 and {self.n_steps - 1} (the steps), got {index}.")
         self._index = int(index)
