@@ -276,3 +276,14 @@ def test_nb09_gradient_check_of_a_wrong_backward_pass_fails():
     report = check_backward(backward_missing_fprime, net, rng.normal(size=2), rng.uniform(size=2))
     with pytest.raises(AssertionError):
         report.raise_if_failed()
+
+
+def test_latex_with_primes_writes_f_prime_not_sympys_placeholder():
+    """Notebook 02 typesets xi^2_1: sympy's own LaTeX has d/dxi_1 f(xi_1)|_{xi_1 = ...}, a stray xi."""
+    s0 = D.seed000([2, 3, 2, 1])
+    raw, tex = sp.latex(s0.delta(2)[0]), D.latex_with_primes(s0.delta(2)[0])
+    assert r"\xi" in raw and r"\xi" not in tex and r"\frac{d" not in tex
+    assert "{f^{3}_{1}}'" in tex and "{f^{2}_{1}}'{\\left(a^{2}_{1} \\right)}" in tex
+    phi, v = sp.Function("phi"), sp.Symbol("v")
+    assert D.latex_with_primes(sp.diff(phi(v), v)) == r"{\phi}'{\left(v \right)}"
+    assert r"\frac{d^{2}}" in D.latex_with_primes(sp.diff(phi(v), v, 2))   # f'' is left to sympy
