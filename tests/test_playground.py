@@ -296,6 +296,15 @@ def test_a_dead_relu_layer_is_said_in_words():
     assert pg.gradient_notes() == {l: "0: every ReLU in layer 2 is dead" for l in (1, 2, 3)}
 
 
+def test_a_saturated_tanh_layer_is_called_saturated_not_dead():
+    pg = small(hidden=[4], activation="tanh")
+    pg.net.weights[1][:] = 0.0
+    pg.net.biases[1][:] = 1000.0  # a^1 = tanh(1000) = 1.0 exactly, so f'(z^1) = 1 - a^2 = 0 everywhere
+    pg.step()
+    assert pg.dead_layers() == [1] and pg.grad_norms[1] == 0.0 < pg.grad_norms[2]
+    assert pg.gradient_notes() == {1: "0: every neuron in layer 1 is saturated (f' = 0)"}
+
+
 # ---------------------------------------------------------------- divergence: notebook 11's experiment
 def test_notebook_11_learning_rate_experiment_diverges():
     """Notebook 11, experiment 4: moons, hidden 16, 16, tanh, 30 epochs; lr = 0.1 descends, lr = 10 diverges."""

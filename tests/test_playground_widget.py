@@ -374,6 +374,12 @@ def test_charts_are_drawn_at_display_size_with_12_px_text(playground):
         assert "font-size='12px'" in svg.split(">")[0]
 
 
+def test_the_network_view_says_what_its_colours_mean(playground):
+    svg, legend = playground.network.value.split("</svg>")
+    assert svg.startswith("<svg") and "class='bplab-network-legend'" in legend
+    assert "one neuron's output over the input plane" in legend and "positive" in legend and "negative" in legend
+
+
 def test_confidence_shading():
     tie, sure, likely = view.confidence_rgb(np.array([[0.5, 0.5], [0.0, 1.0], [0.25, 0.75]]))
     np.testing.assert_allclose(tie, view.NEUTRAL)  # a tie is white
@@ -447,3 +453,22 @@ def test_png_bytes_round_trip():
 def test_time_redraw_measures_something(playground):
     t = time_redraw(playground, frames=2)
     assert 0 < t["mean"] <= t["max"]
+
+
+def test_wide_layers_get_maps_large_enough_to_see():
+    """16 neurons used to get 10 px maps in a 300 px picture; the picture grows instead (not past 10 px for 64)."""
+    def tile_of(hidden):
+        svg = view.network_view(Playground("moons", hidden=hidden, n=40))
+        return [float(v) for v in re.findall(r"<image [^>]*width='([\d.]+)'", svg)]
+
+    assert min(tile_of([8])) >= 26 and min(tile_of([16])) >= 16 and min(tile_of([32])) >= 12 and min(tile_of([64])) >= 10
+
+
+def test_training_dots_keep_a_visible_outline_inside_their_own_region():
+    """A white outline made a dot in a region of its own colour look like an empty ring."""
+    pg = Playground("moons", hidden=[4], n=40)
+    dots = re.findall(r"<circle [^>]*fill='(#[0-9a-f]{6})' stroke='(#[0-9a-f]{6}|white)'", view.output_map_svg(pg))
+    assert len(dots) == len(pg.X)
+    for fill, stroke in dots:
+        assert stroke != "white" and stroke != fill
+        assert all(int(stroke[i : i + 2], 16) <= int(fill[i : i + 2], 16) for i in (1, 3, 5))  # a darker shade

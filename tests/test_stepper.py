@@ -310,13 +310,15 @@ def test_update_step_shows_delta_w_and_a_visible_change(worked):
         dW = s.grads.dW[l]
         delta = np.array([[v[f"DeltaW[{l}][{j + 1}][{k + 1}]"] for k in range(dW.shape[1])] for j in range(dW.shape[0])])
         np.testing.assert_array_equal(delta, -0.1 * dW)  # Delta W = -eta dC/dW
-        # the new W is written with enough digits that the largest change shows in the table
+        # the new W is written with enough digits that every change shows in the table, the smallest too
         table = next(t for t in step.tables if t.caption.startswith(f"new W^{l}"))
+        for (j, k), old in np.ndenumerate(s.net.weights[l]):
+            new = s.updated.weights[l][j, k]
+            assert text_number(new, table.digits) != text_number(old, table.digits), (l, j, k, table.digits)
+            assert tex_number(new, table.digits) in step.latex
         j, k = np.unravel_index(np.abs(dW).argmax(), dW.shape)
         old, new = s.net.weights[l][j, k], s.updated.weights[l][j, k]
-        assert text_number(new, table.digits) != text_number(old, table.digits), (l, table.digits)
         assert text_number(new, s.digits) == text_number(old, s.digits)  # 5 digits would hide it (W changes ~1e-11)
-        assert tex_number(new, table.digits) in step.latex
     # the edges of the update are shaded by Delta W
     np.testing.assert_array_equal(step.diagram["edges"][1], -0.1 * s.grads.dW[1])
     assert set(step.diagram["edge_kind"].values()) == {"DeltaW"}
@@ -523,3 +525,14 @@ def test_no_library_exception_escapes_the_stepper_on_junk(name, value):
     finally:
         for setting, default in (("digits", 5), ("neuron", 1), ("scale", 1.0), ("edge_scale", "layer")):
             setattr(_S, setting, default)
+
+
+def test_equations_side_by_side_are_separated_by_commas(worked):
+    """'= 3.0785×10⁻⁶  a³ = ŷ' read as a product; a comma before the wide space says 'next equation'."""
+    s = worked
+    assert r"\end{bmatrix}, \qquad y = " in s.goto(0).latex
+    loss = next(i for i in range(s.n_steps) if s.goto(i).kind == "loss")
+    assert r", \qquad a^{3} = \hat y = " in s.goto(loss).latex and r"\end{bmatrix}, \qquad y = " in s.goto(loss).latex
+    for i in range(s.n_steps):
+        for line in (s.goto(i).latex, s.goto(i).scalar):
+            assert not re.search(r"[^,] \\qquad", line), (i, line)

@@ -71,12 +71,13 @@ def bmatrix(M, digits=5):
 
 
 def digits_to_show_change(old, change, digits):
-    """Significant digits with which ``old + change`` prints differently from ``old`` where the
-    change is largest: the usual ``digits`` when the change is large enough, up to 16 (all a
-    float64 holds) for a tiny one."""
-    old, change = np.abs(np.asarray(old, dtype=float)), np.abs(np.asarray(change, dtype=float))
-    big, step = old.max(initial=0.0), change.max(initial=0.0)  # the largest change must show
-    if big == 0 or step == 0 or not np.isfinite(step):
+    """Significant digits with which ``old + change`` prints differently from ``old`` in every
+    entry whose value the change moves: the usual ``digits`` when the changes are large enough,
+    up to 16 (all a float64 holds) for tiny ones. An entry whose float does not move at all
+    (a change below its last bit) cannot show, and does not count."""
+    old, change = np.asarray(old, dtype=float), np.asarray(change, dtype=float)
+    moved = (old + change != old) & (old != 0) & np.isfinite(old + change)
+    if not moved.any():
         return digits
-    needed = int(np.floor(np.log10(big)) - np.floor(np.log10(step))) + 2
-    return int(min(16, max(digits, needed)))
+    needed = np.floor(np.log10(np.abs(old[moved]))) - np.floor(np.log10(np.abs(change[moved]))) + 2
+    return int(min(16, max(digits, needed.max())))

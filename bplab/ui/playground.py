@@ -367,8 +367,10 @@ class Playground:
             causes = [j for j in dead if j >= l or (j == l - 1 and not np.any(a[j]))]
             if causes:
                 j = causes[0]
-                who = "every ReLU" if set(self._net.layer_activation(j).names) == {"relu"} else "every neuron (f' = 0)"
-                notes[l] = f"0: {who} in layer {j} is dead"
+                if set(self._net.layer_activation(j).names) == {"relu"}:
+                    notes[l] = f"0: every ReLU in layer {j} is dead"
+                else:  # a sigmoid or tanh so far out on its flat tails that f'(z) rounds to 0
+                    notes[l] = f"0: every neuron in layer {j} is saturated (f' = 0)"
             else:
                 notes[l] = "0: no error reaches this layer (every error term delta is 0)"
         return notes

@@ -147,8 +147,8 @@ _MAP_LEFT, _MAP_TOP, _MAP_BOTTOM = 44, 24, 40
 
 
 def _samples_svg(pg, show_test, size):
-    """The samples as circles (training: circles in their class's colour with a white
-    outline; test: squares in their class's colour with a black outline),
+    """The samples as circles (training: circles in their class's colour with an outline in a
+    darker shade of it; test: squares in their class's colour with a black outline),
     and the axes: the part of the output map that does not change while the network trains."""
     x1, x2, _ = plane(pg)
     left, top = _MAP_LEFT, _MAP_TOP
@@ -156,14 +156,16 @@ def _samples_svg(pg, show_test, size):
     def px(X):
         return left + (X[:, 0] - x1[0]) / (x1[-1] - x1[0]) * size, top + (X[:, 1] - x2[0]) / (x2[-1] - x2[0]) * size
 
-    def hexes(labels):
-        return ["#%02x%02x%02x" % tuple(CLASS_COLOURS[c % len(CLASS_COLOURS)].astype(int)) for c in labels]
+    def hexes(labels, shade=1.0):
+        return ["#%02x%02x%02x" % tuple((shade * CLASS_COLOURS[c % len(CLASS_COLOURS)]).astype(int)) for c in labels]
 
     parts = [f"<rect x='{left}' y='{top}' width='{size}' height='{size}' fill='none' stroke='#666'/>"]
     xs, ys = px(pg.X)
     parts += [
-        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.8' fill='{c}' stroke='white' stroke-width='1.2'/>"
-        for x, y, c in zip(xs, ys, hexes(pg.labels))
+        # outlined in a darker shade of their colour: with a white outline a dot inside a region of its own
+        # colour (where the network is sure and right) looked like an empty white ring
+        f"<circle cx='{x:.1f}' cy='{y:.1f}' r='3.8' fill='{c}' stroke='{dark}' stroke-width='1.2'/>"
+        for x, y, c, dark in zip(xs, ys, hexes(pg.labels), hexes(pg.labels, 0.55))
     ]
     if show_test and len(pg.X_test):
         xs, ys = px(pg.X_test)
@@ -211,10 +213,21 @@ def legend_html(pg, show_test=False):
         items.append(f"<span style='color:rgb({r},{g},{b})'>&#9679;</span> {escape(str(name))}")
     text = " &nbsp; ".join(items)
     test = " &nbsp; &#9632; = a test sample" if show_test and len(pg.X_test) else ""
-    return f"<div class='bplab-legend' style='font-size:13px'>{text}{test}<br>pale = unsure, white = a tie</div>"
+    return f"<div class='bplab-legend' style='font-size:13px;line-height:1.5'>{text}{test}<br>pale = unsure, white = a tie</div>"
 
 
 # ---------------------------------------------------------------- the network of maps
+def network_legend_html():
+    """One line under the network: what a neuron's map and an edge's colour and thickness mean."""
+    blue = f"<b style='color:{POSITIVE_HEX}'>blue</b>"
+    orange = f"<b style='color:{NEGATIVE_HEX}'>orange</b>"
+    return (
+        "<div class='bplab-network-legend' style='font-size:13px;line-height:1.4;margin-top:2px'>Each square: one neuron's output over the input"
+        f" plane, {blue} where it is high, {orange} where it is low, white in the middle of its range."
+        f" Lines: the weights, {blue} positive, {orange} negative, thicker for a larger |w|.</div>"
+    )
+
+
 def neuron_scale(trace, l, activation_names):
     """Values of layer l's outputs mapped to [-1, 1] for colouring: tanh as it is, sigmoid
     and softmax around 0.5, unbounded ones (ReLU, identity) by the largest |a| on the plane."""
@@ -236,7 +249,9 @@ def network_view(pg, trace=None, tile=None, height=300):
     net = pg.net
     sizes = net.sizes
     widest = max(sizes)
-    tile = tile or int(max(10, min(40, (height - 40) // widest - 6)))
+    # a map of fewer than ~16 px shows little: wide layers (16, 32 neurons) make the picture taller instead,
+    # down to 10 px a map for the widest allowed (64)
+    tile = tile or int(max(10, min(16, 400 // widest), min(40, (height - 40) // widest - 6)))
     k = min(20, tile)  # pixels per side of a map: 20, or fewer for tiles smaller than that on screen
     gap_px = max(1, round(tile / 5 * k / tile))  # transparent pixel rows between two maps of a column
     gap = gap_px * tile / k  # the same gap on screen
@@ -403,7 +418,7 @@ def loss_chart(pg, width=330, height=230):
     return "".join(parts)
 
 
-def gradient_chart(pg, width=330, height=230):
+def gradient_chart(pg, width=350, height=230):
     """||dC/dW^l|| for every layer (W¹, W², ...) at every record, log scale, labelled at the
     right end with the last value; a zero is drawn at the floor and said in words below."""
     history = pg.grad_norm_history
@@ -413,7 +428,7 @@ def gradient_chart(pg, width=330, height=230):
     positive = table[np.isfinite(table) & (table > 0)]
     lo = float(positive.min()) / 3 if positive.size else 1e-6
     hi = float(positive.max()) * 3 if positive.size else 1.0
-    ax = _Axes(width, height, updates[-1] if len(updates) else 1, lo, hi, log=True, right=64)
+    ax = _Axes(width, height, updates[-1] if len(updates) else 1, lo, hi, log=True, right=84)  # room for 'W³ 1.1e+00'
     parts = [f"<svg class='bplab-gradient-chart' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' {FONT}>"]
     parts += ax.frame("Gradient norm ‖∂C/∂Wˡ‖ per layer", "weight updates")
     keep = _thin(len(updates))
@@ -450,7 +465,9 @@ def status_html(pg):
     test = "" if pg.test_loss is None else f" · test loss {pg.test_loss:.4g}{pct(pg.test_accuracy)}"
     colour = RED if pg.diverged else "#222"
     note = f" · {escape(pg.message)}" if pg.diverged or pg.message.startswith("update") else ""
+    # room for two lines always: where the line wraps as the numbers change width, the view below
+    # would otherwise jump up and down by a line during a run
     return (
-        f"<span style='color:{colour};font-size:14px'>network {pg.net.sizes} · epoch {pg.epochs} · {pg.updates} updates"
-        f" · training loss {pg.loss_value:.4g}{pct(pg.accuracy)}{test}{note}</span>"
+        f"<div style='color:{colour};font-size:14px;line-height:20px;min-height:40px'>network {pg.net.sizes}"
+        f" · epoch {pg.epochs} · {pg.updates} updates · training loss {pg.loss_value:.4g}{pct(pg.accuracy)}{test}{note}</div>"
     )

@@ -164,9 +164,9 @@ class TrainingPlayground(widgets.VBox):
             " user-modify: read-only;}</style>"
         )
         limits = widgets.HTML(
-            f"<span style='font-size:13px;color:#555'>Limits: at most {MAX_HIDDEN_LAYERS} hidden layers of at most"
+            f"<div style='font-size:13px;color:#555;line-height:1.4'>Limits: at most {MAX_HIDDEN_LAYERS} hidden layers of at most"
             f" {MAX_NEURONS} neurons; {10}-{MAX_SAMPLES} samples. A change above builds a new network;"
-            " a change below applies from the next update.</span>"
+            " a change below applies from the next update.</div>"
         )
         # one column of rows, so that a message beside its control has the rest of the width for one line
         data_col = widgets.VBox([row(k) for k in ("dataset", "n", "noise", "test_fraction", "hidden", "activation", "loss", "seed")])
@@ -255,7 +255,7 @@ class TrainingPlayground(widgets.VBox):
             gradients = view.gradient_chart(pg)
             notes = view.gradient_notes_html(pg)
             status = view.status_html(pg)
-        self.network.value = network
+        self.network.value = network + view.network_legend_html()
         self.output_map.value = output
         self.legend.value = legend
         self.loss_chart.value = loss

@@ -177,6 +177,7 @@ def stylesheet(scale):
 .bplab-stepper math .bplab-script {{ font-size: max(0.75em, var(--bplab-min-font)); }}
 .bplab-stepper .bplab-bmatrix, .bplab-stepper .bplab-brack {{
   border-left: 1.5px solid currentColor; border-right: 1.5px solid currentColor; padding: 0.1em 0.25em;
+  margin: 0 0.12em;  /* two matrices side by side (a product) must not touch: '][' */
   background:
     linear-gradient(currentColor, currentColor) top left / 0.35em 1.5px no-repeat,
     linear-gradient(currentColor, currentColor) bottom left / 0.35em 1.5px no-repeat,

@@ -137,7 +137,7 @@ class StepBuilder:
         weights = {l: self._net.weights[l] for l in range(1, self._net.L + 1)}
         return (
             "forward", 0, "input", "The input: a⁰ = x",
-            rf"a^{{0}} = x = {bmatrix(t.a[0], d)} \qquad y = {bmatrix(self._y, d)}",
+            rf"a^{{0}} = x = {bmatrix(t.a[0], d)}, \qquad y = {bmatrix(self._y, d)}",
             rf"a^{{0}}_{{1}} = x_1 = {tex_number(t.a[0][0], d)}",
             [_vector_table("a^0 = x", "a", 0, t.a[0], d), _vector_table("y (target)", "y", None, self._y, d)],
             dict(highlight=0, node_text=self._box_texts({0: t.a[0]}), edges=weights, edge_kind=dict.fromkeys(weights, "W"),
@@ -223,7 +223,7 @@ class StepBuilder:
             ]) + r"\right)"  # fmt: skip
         if scalar:
             return rf"{head} = {body} = {tex_number(g.loss, d)}"
-        return rf"{head} = {tex_number(g.loss, d)} \qquad a^{{{L}}} = \hat y = {bmatrix(a, d)} \qquad y = {bmatrix(y, d)}"
+        return rf"{head} = {tex_number(g.loss, d)}, \qquad a^{{{L}}} = \hat y = {bmatrix(a, d)}, \qquad y = {bmatrix(y, d)}"
 
     def _g_and_fprime(self, l):
         """dC/da^l (the vector BP1/BP2 multiply by f'(z^l)), f'(z^l) or None for softmax and the
@@ -297,7 +297,7 @@ class StepBuilder:
             )
             scalar = (
                 rf"\delta^{{{l}}}_{{{j}}} = a^{{{l}}}_{{{j}}}\left(g_{{{j}}} - \textstyle\sum_i a^{{{l}}}_i g_i\right)"
-                rf" = {tex_number(g.delta[l][j - 1], d)} \qquad g = {g_tex}"
+                rf" = {tex_number(g.delta[l][j - 1], d)}, \qquad g = {g_tex}"
             )
             return latex, scalar
         f = self._act_tex(l)
