@@ -505,12 +505,46 @@ def verify(title, lhs, rhs, lhs_tex=None, rhs_tex=None):
 
 
 # ------------------------------------------------------------------ display and digits
-def show(lhs_tex, expr, rhs_tex=None):
-    """Typeset ``lhs = expr`` (sympy's LaTeX of ``expr``, or ``rhs_tex``) as an IPython Math object."""
+def latex_with_primes(expr):
+    """sympy's LaTeX of ``expr``, with the derivative of a general function f written f'(...).
+
+    sympy writes f'(g(x)) as a derivative in a placeholder variable of its own (``\\xi_1``), substituted
+    afterwards, and f'(x) as d/dx f(x). Both become ``{f}'(...)``, so that a learner reads the chain rule
+    and never meets a stray xi (which is seed 000's error vector).
+    """
     import sympy as sp
+
+    undef = sp.core.function.AppliedUndef
+    names = {}
+
+    def prime(func, args):
+        key = "Zqx" + "".join("QWXYZJKUVF"[int(d)] for d in str(len(names)))   # letters only: sympy reads digits as subscripts
+        head = sp.latex(func(sp.Symbol("x"))).split(r"{\left(")[0]
+        names[key] = "{%s}'" % head
+        return sp.Function(key)(*args)
+
+    def is_subs(e):
+        return (isinstance(e, sp.Subs) and isinstance(e.expr, sp.Derivative) and isinstance(e.expr.expr, undef)
+                and len(e.variables) == 1 and e.expr.variable_count == ((e.variables[0], 1),)
+                and e.expr.expr.args == e.variables)
+
+    def is_derivative(e):
+        return (isinstance(e, sp.Derivative) and isinstance(e.expr, undef) and len(e.expr.args) == 1
+                and e.variable_count == ((e.expr.args[0], 1),))
+
+    expr = expr.replace(is_subs, lambda e: prime(e.expr.expr.func, e.point))
+    expr = expr.replace(is_derivative, lambda e: prime(e.expr.func, e.expr.args))
+    out = sp.latex(expr)
+    for key, tex in names.items():
+        out = out.replace(r"\operatorname{%s}" % key, tex)
+    return out
+
+
+def show(lhs_tex, expr, rhs_tex=None):
+    """Typeset ``lhs = expr`` (``expr`` by :func:`latex_with_primes`, or ``rhs_tex``) as an IPython Math object."""
     from IPython.display import Math
 
-    right = rhs_tex if rhs_tex is not None else sp.latex(expr)
+    right = rhs_tex if rhs_tex is not None else latex_with_primes(expr)
     return Math(f"{lhs_tex} = {right}")
 
 

@@ -46,12 +46,14 @@ def html_table(columns, rows, intro="", outro="", nowrap=False):
     through ``html.escape``); the verdict is escaped here.
     """
     head = "".join(f"<th>{c}</th>" for c in columns)
+    # nowrap goes on each cell (a table-wide style is overridden by JupyterLab's cell style), and not on the
+    # verdict, which may wrap: a number broken at its "e-" is misread.
+    td = "<td style='white-space:nowrap'>" if nowrap else "<td>"
     body = "".join(
-        "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + f"<td style='color:{colour}'>{html.escape(verdict)}</td></tr>"
+        "<tr>" + "".join(f"{td}{c}</td>" for c in cells) + f"<td style='color:{colour}'>{html.escape(verdict)}</td></tr>"
         for cells, verdict, colour in rows
     )
-    style = " style='white-space:nowrap'" if nowrap else ""
-    return f"{intro}<table{style}><tr>{head}</tr>{body}</table>{outro}"
+    return f"{intro}<table><tr>{head}</tr>{body}</table>{outro}"
 
 
 def verdict_color(verdict):

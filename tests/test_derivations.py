@@ -222,6 +222,30 @@ def test_nb04_per_neuron_local_gradient_check_raises_for_the_wrong_sign():
         D.verify("local gradient", delta_j, -(d - phi(v)) * D.fprime_at(phi, v))
 
 
+def test_nb04_hidden_local_gradient_check_raises_for_the_usual_slips():
+    """Notebook 04, step 4: delta_j = phi'(v_j) sum_k delta_k w_kj for a hidden neuron, as the notebook builds it."""
+    phi = sp.Function("phi")
+    v_hidden = sp.symbols("v_h1 v_h2")
+    W_o = sp.Matrix(2, 3, lambda k, j: sp.Symbol(f"u_{k + 1}{j}"))
+    d = sp.symbols("d_1 d_2")
+    y_hidden = [sp.Integer(1)] + [phi(v) for v in v_hidden]
+    v_out = [sum(W_o[k, j] * y_hidden[j] for j in range(3)) for k in range(2)]
+    e_out = [d[k] - phi(v_out[k]) for k in range(2)]
+    E = sp.Rational(1, 2) * sum(e**2 for e in e_out)
+    delta_out = [e_out[k] * D.fprime_at(phi, v_out[k]) for k in range(2)]
+    lhs = -sp.diff(E, v_hidden[0])
+    right = D.fprime_at(phi, v_hidden[0]) * sum(delta_out[k] * W_o[k, 1] for k in range(2))
+    D.verify("hidden delta_1", lhs, right)
+    slips = {
+        "no f'": sum(delta_out[k] * W_o[k, 1] for k in range(2)),
+        "the other output's weight": D.fprime_at(phi, v_hidden[0]) * sum(delta_out[k] * W_o[1 - k, 1] for k in range(2)),
+        "one output only": D.fprime_at(phi, v_hidden[0]) * delta_out[0] * W_o[0, 1],
+    }
+    for name, wrong in slips.items():
+        with pytest.raises(AssertionError, match="hidden delta_1"):
+            D.verify("hidden delta_1", lhs, wrong)
+
+
 def test_nb04_evaluate_puts_in_bplabs_numbers():
     phi = sp.Function("phi")
     w0, w1, x1 = sp.symbols("w0 w1 x1")
@@ -276,3 +300,14 @@ def test_nb09_gradient_check_of_a_wrong_backward_pass_fails():
     report = check_backward(backward_missing_fprime, net, rng.normal(size=2), rng.uniform(size=2))
     with pytest.raises(AssertionError):
         report.raise_if_failed()
+
+
+def test_latex_with_primes_writes_f_prime_not_sympys_placeholder():
+    """Notebook 02 typesets xi^2_1: sympy's own LaTeX has d/dxi_1 f(xi_1)|_{xi_1 = ...}, a stray xi."""
+    s0 = D.seed000([2, 3, 2, 1])
+    raw, tex = sp.latex(s0.delta(2)[0]), D.latex_with_primes(s0.delta(2)[0])
+    assert r"\xi" in raw and r"\xi" not in tex and r"\frac{d" not in tex
+    assert "{f^{3}_{1}}'" in tex and "{f^{2}_{1}}'{\\left(a^{2}_{1} \\right)}" in tex
+    phi, v = sp.Function("phi"), sp.Symbol("v")
+    assert D.latex_with_primes(sp.diff(phi(v), v)) == r"{\phi}'{\left(v \right)}"
+    assert r"\frac{d^{2}}" in D.latex_with_primes(sp.diff(phi(v), v, 2))   # f'' is left to sympy

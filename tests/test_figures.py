@@ -113,3 +113,20 @@ def test_bp2_figure_lights_column_j_of_the_next_weights():
         bp2_figure([2, 3, 2, 1], l=3, j=1)
     with pytest.raises(ValueError, match="j must be a neuron 1..3 of layer 1"):
         bp2_figure([2, 3, 2, 1], l=1, j=4)
+
+
+@pytest.mark.parametrize(
+    "svg",
+    [
+        network_figure([2, 3, 2, 1], bias=True, labels={1: ["f_1", "f_2", "f_3"]}, values={3: ["σ"]}, numbers={1: [3, 4, 5]},
+                       highlight=(2, 2, 0)),
+        chain_figure(3),
+        bp2_figure([2, 3, 2, 1], 1, 2),
+    ],
+)
+def test_every_picture_fits_828_px_and_its_text_is_at_least_11_px(svg):
+    """828 px is the output width at 1280x800 with JupyterLab's sidebar open; a smaller font is hard to read."""
+    root = parse(svg)
+    assert float(root.get("width")) <= 828
+    sizes = [float(t.get("font-size")) for t in root.iter(NS + "text")]
+    assert sizes and min(sizes) >= 11, sorted(set(sizes))

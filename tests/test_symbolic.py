@@ -401,3 +401,15 @@ def test_bp_report_shares_the_report_interface():
     with pytest.raises(AssertionError, match=r"BP equations fail for: BP2 layer 1\n"):
         report.raise_if_failed()
     assert "FAIL" in repr(report) and "FAIL" in report._repr_html_()
+
+
+def test_worked_example_tables_keep_numbers_on_one_line_and_verdicts_short():
+    """At 828 px (JupyterLab with its sidebar, 1280x800) a number broken at its 'e-' is misread."""
+    import re
+
+    html = S.compare_with_printed()._repr_html_()
+    cells = re.findall(r"<td( style='[^']*')?>([^<]*)</td>", html)
+    numbers = [style for style, text in cells if re.fullmatch(r"-?[\d.]+(e[-+]\d+)?", text)]
+    assert numbers and all("nowrap" in style for style in numbers)
+    verdicts = re.findall(r"<td style='color:[^']*'>([^<]*)</td>", html)
+    assert set(verdicts) == {"both (consistent)", "w(2,5) = 3 only", "NEITHER"}

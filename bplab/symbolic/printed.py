@@ -102,17 +102,24 @@ class PrintedComparison:
         def color(v):
             return "green" if v.startswith("consistent") else ("red" if "NEITHER" in v else "#b35900")
 
+        def short(r):  # the verdict in a few words, so that the column stays narrow at 828 px
+            if len(r.matches) == len(r.values):
+                return "both (consistent)"
+            if r.matches:
+                return _VARIANT_LABEL[r.matches[0]].split(" (")[0] + " only"
+            return "NEITHER"
+
         rows = [
             ([html.escape(r.name), f"{r.printed:.15g}", f"{r.values['matrix'][0]:.15g}",
               f"{float(r.printed - r.values['matrix'][1]):.1e}", f"{r.values['as_printed'][0]:.15g}",
-              f"{float(r.printed - r.values['as_printed'][1]):.1e}"], r.verdict, color(r.verdict))
+              f"{float(r.printed - r.values['as_printed'][1]):.1e}"], short(r), color(r.verdict))
             for r in self.rows
         ]
         columns = ["quantity", "article (printed)", "bplab, w(2,5)=2", "printed − exact", "bplab, w(2,5)=3",
-                   "printed − exact", "verdict"]
+                   "printed − exact", "matches"]
         outro = (f"<p>A printed value matches a variant when it is within {self.tol:g} of that variant's exact value"
                  " (the article prints 15 decimals). bplab's columns are float64; the differences use the exact values.</p>")
-        return html_table(columns, rows, outro=outro)
+        return html_table(columns, rows, outro=outro, nowrap=True)
 
 
 def compare_with_printed(digits=30, tol=PRINTED_TOL):

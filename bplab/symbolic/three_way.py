@@ -138,8 +138,8 @@ class ThreeWayReport(CheckReport):
 
     def _repr_html_(self):
         rows = [
-            ([e.name, f"{e.sympy:.8e}", f"{e.backprop:.8e}", f"{e.rel_backprop:.1e}", f"{e.fd64:.8e}",
-              f"{e.rel_fd64:.1e}", f"{e.fd_hp:.8e}", f"{e.rel_fd_hp:.1e}"], e.status, verdict_color(e.status))
+            ([e.name, f"{e.sympy:.6e}", f"{e.backprop:.6e}", f"{e.rel_backprop:.1e}", f"{e.fd64:.6e}",
+              f"{e.rel_fd64:.1e}", f"{e.fd_hp:.6e}", f"{e.rel_fd_hp:.1e}"], e.status, verdict_color(e.status))
             for e in self.entries
         ]
         columns = ["parameter", "sympy (exact)", "backprop", "rel err", "central diff. float64", "rel err",

@@ -234,7 +234,7 @@ def network_figure(
                 f'<g class="bplab-bias" data-layer="{l}"><rect x="{cx - 16:.1f}" y="{cy - 16:.1f}" width="32" height="32"'
                 f' rx="4" fill="{BIAS_FILL}" stroke="{INK}" stroke-dasharray="3,2"/>'
                 + _text(cx, cy + 5, "1", size=14, weight="bold")
-                + _text(cx, cy + 32, "constant input", size=10, color="#666666")
+                + _text(cx, cy + 32, "constant input", size=11, color="#666666")
                 + "</g>"
             )
     out.extend(on_top)
