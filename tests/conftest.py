@@ -1,6 +1,8 @@
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).parent))
 
 
@@ -14,3 +16,22 @@ def pytest_ignore_collect(collection_path, config):
         if any(Path(p).name == "test_notebooks.py" for p in ignored):
             return True
     return None
+
+
+# ---------------------------------------------------------------- shared by the browser tests
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab over a temporary copy of the notebooks, one server per test module (browser_support)."""
+    from browser_support import lab_server
+
+    yield from lab_server(tmp_path_factory)
+
+
+@pytest.fixture
+def artifacts(tmp_path):
+    """Where a browser test puts its screenshots: $BPLAB_ARTIFACTS, or pytest's tmp_path."""
+    from browser_support import artifacts_dir
+
+    return artifacts_dir(tmp_path)

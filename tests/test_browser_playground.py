@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, artifacts_dir, ensure_file_browser_open, lab_server, open_and_run_all
+from browser_support import CHROMIUM, CHROMIUM_ARGS, UI_TIMEOUT, ensure_file_browser_open, open_and_run_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,16 +40,6 @@ OVERFLOW = """
   return bad.slice(0, 10);
 }
 """
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    yield from lab_server(tmp_path_factory)
-
-
-@pytest.fixture
-def artifacts(tmp_path):
-    return artifacts_dir(tmp_path)
 
 
 def test_playground_in_jupyterlab(lab, artifacts):

@@ -32,22 +32,10 @@ from browser_support import (
     OVERFLOW_JS,
     SMALLEST_TEXT_JS,
     UI_TIMEOUT,
-    artifacts_dir,
-    lab_server,
     open_and_run_all,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    yield from lab_server(tmp_path_factory)
-
-
-@pytest.fixture
-def artifacts(tmp_path):
-    return artifacts_dir(tmp_path)
 
 
 NOTEBOOK = "10-propagation-stepper.ipynb"

@@ -18,16 +18,18 @@ import pytest
 import bplab
 from bplab.stepper import Stepper, parse_number
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, OVERFLOW_JS, SMALLEST_TEXT_JS, UI_TIMEOUT, _require_browser, artifacts_dir
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    OVERFLOW_JS,
+    SMALLEST_TEXT_JS,
+    UI_TIMEOUT,
+    _require_browser,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LOCAL = ("file:", "data:", "about:")
-
-
-@pytest.fixture
-def artifacts(tmp_path):
-    return artifacts_dir(tmp_path)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ import pytest
 import bplab
 from bplab.examples import LEARNING_RATE
 from bplab.stepper import Stepper
-from browser_support import CHROMIUM, CHROMIUM_ARGS, _require_browser, artifacts_dir
+from browser_support import CHROMIUM, CHROMIUM_ARGS, _require_browser
 
 pytestmark = pytest.mark.slow  # not in the quick command: python -m pytest -m "not slow"
 
@@ -175,11 +175,6 @@ def served(site):
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture
-def artifacts(tmp_path):
-    return artifacts_dir(tmp_path)
 
 
 @pytest.mark.browser
