@@ -12,8 +12,6 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "bplab"
 MAX_REACHES = 10
 MAX_LINES = 600
-# Over the limit in code other helpers own (issue 13): to be split; remove a name once it is under 600 lines.
-PENDING_SPLIT = {"exercises/notebooks.py", "derivations.py"}
 
 
 def private_reaches(source: str):
@@ -58,7 +56,4 @@ def test_modules_use_each_others_public_names():
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_no_module_is_over_600_lines(path):
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    if path.relative_to(PACKAGE).as_posix() in PENDING_SPLIT:
-        assert lines > MAX_LINES, f"{path.name} is split now: remove it from PENDING_SPLIT"
-    else:
-        assert lines <= MAX_LINES, f"{path.name} has {lines} lines"
+    assert lines <= MAX_LINES, f"{path.name} has {lines} lines"
