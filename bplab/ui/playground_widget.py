@@ -118,6 +118,7 @@ class TrainingPlayground(widgets.VBox):
             w.observe(guard(functools.partial(self._on_setting, name)), names="value")
             self.messages[name] = _classed(widgets.HTML(layout=MESSAGE_LAYOUT), "bplab-message", f"{cls}-message")
 
+        self.epochs_to_run = epochs  # what the "epochs to run" box holds: always a valid number
         self.n_epochs = _classed(_text(str(epochs), "epochs to run"), "bplab-epochs")
         self.n_epochs.layout, self.n_epochs.style = widgets.Layout(width=CONTROL_WIDTH), STYLE
         self.n_epochs.observe(guard(self._on_epochs), names="value")
@@ -150,7 +151,7 @@ class TrainingPlayground(widgets.VBox):
         self.reset_button.on_click(guard(lambda _: self._action(self.new_network)))
         self.step_button.on_click(guard(lambda _: self._action(self.step)))
         self.epoch_button.on_click(guard(lambda _: self._action(self.epoch)))
-        self.run_button.on_click(guard(lambda _: self._action(self._run_clicked)))
+        self.run_button.on_click(guard(lambda _: self._action(self.run)))
         self.stop_button.on_click(guard(lambda _: self.stop()))
         self.state.observe(self._on_state_change)
 
@@ -221,7 +222,7 @@ class TrainingPlayground(widgets.VBox):
         ``speed`` epochs, then a redraw, at most ``fps`` frames a second."""
         if self.running:
             return
-        n = parse_whole(self.n_epochs.value, "epochs", 1, MAX_EPOCHS) if epochs is None else epochs
+        n = self.epochs_to_run if epochs is None else parse_whole(epochs, "epochs", 1, MAX_EPOCHS)
         self.progress.max, self.progress.value = n, 0
         self._halt_event.clear()
         self._set_running(True)
@@ -283,15 +284,6 @@ class TrainingPlayground(widgets.VBox):
             self._set_running(False)
             self.redraw()
 
-    def _run_clicked(self):
-        """Run, or a message beside the epochs box when its text is not a number of epochs (no traceback)."""
-        try:
-            parse_whole(self.n_epochs.value, "epochs", 1, MAX_EPOCHS)
-        except ValueError as exc:
-            self._complain("epochs", str(exc))
-            return
-        self.run()
-
     def _halt(self):
         if self.running:
             self.stop()
@@ -313,18 +305,17 @@ class TrainingPlayground(widgets.VBox):
     def _complain(self, name, problem, allowed=""):
         """The one-line message beside control ``name``; the control goes back to the value in use."""
         self.messages[name].value = f"<span style='color:#c0392b;font-size:13px'>&#9888; {escape(problem + allowed)}</span>"
-        if name != "epochs":
-            self._show_setting(name)
+        self._show_setting(name)
 
     def _show_setting(self, name):
         """Put the value in use into control ``name`` (without treating it as a new entry)."""
-        value = self.state.settings[name]
-        w = self.controls[name]
+        value = self.epochs_to_run if name == "epochs" else self.state.settings[name]
+        w = self.n_epochs if name == "epochs" else self.controls[name]
         self._syncing = True
         try:
             if name == "hidden":
                 w.value = ", ".join(str(h) for h in value)
-            elif name == "seed":
+            elif name in ("seed", "epochs"):
                 w.value = str(value)
             elif name == "weight_decay":
                 w.value = f"{value:g}"
@@ -345,10 +336,12 @@ class TrainingPlayground(widgets.VBox):
         return [(f"{v:g}", v) for v in sorted({*LEARNING_RATES, lr})]
 
     def _on_epochs(self, change):
+        if self._syncing:
+            return
         try:
-            parse_whole(change["new"], "epochs", 1, MAX_EPOCHS)
+            self.epochs_to_run = parse_whole(change["new"], "epochs", 1, MAX_EPOCHS)
         except ValueError as exc:
-            self._complain("epochs", str(exc))
+            self._complain("epochs", str(exc))  # and the box goes back to the number in use
             return
         self._clear_messages()
 
