@@ -122,9 +122,18 @@ class Loss:
         return f"Loss({self.name!r})"
 
     def check_targets(self, Y, name="y"):
-        """Raise naming ``name`` when the targets Y (m x n_L) do not fit this loss; half_sse takes any real Y."""
+        """Raise naming ``name`` when the targets Y (m x n_L) do not fit this loss; half_sse takes any real
+        Y whose squared error fits the float type (|y| up to the square root of its largest value, halved)."""
         if self.targets_are_probabilities:
             _probabilities(Y, name, self.name, self.targets_sum_to_one)
+            return
+        largest = np.sqrt(np.finfo(Y.dtype).max) / 2
+        size = float(np.abs(Y).max())
+        if size > largest:
+            raise ValueError(
+                f"{name} for loss {self.name!r} must be at most {largest:.3g} in size (so that its squared error"
+                f" fits a {Y.dtype.name}), got {size:g}; rescale the targets."
+            )
 
 
 LOSSES = {

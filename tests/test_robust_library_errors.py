@@ -80,6 +80,20 @@ def _raised_by_bplab(exc):
     return bool(frames) and Path(frames[-1].filename).resolve().is_relative_to(PACKAGE)
 
 
+def call_with_junk(fn, name, value, answers):
+    """Call ``fn(value)``: it may return, or raise one of ``answers`` from bplab's own code; any other
+    exception, any of ``answers`` raised inside a library, or a library's warning fails the test.
+    Shared by the junk properties of the other test modules (graph, stepper)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a library's warning (ComplexWarning, overflow) is not an answer either
+        try:
+            fn(value)
+        except answers as exc:
+            assert _raised_by_bplab(exc), f"{name}({value!r}) let a library error escape:\n" + "".join(
+                traceback.format_exception(exc)
+            )
+
+
 junk = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(10**40), max_value=10**40),
     st.floats(allow_nan=True, allow_infinity=True), st.complex_numbers(allow_nan=True),
@@ -137,14 +151,7 @@ PUBLIC = {
 @given(value=junk)
 def test_no_library_exception_escapes_on_junk(name, value, tmp_path_factory, monkeypatch):
     monkeypatch.chdir(tmp_path_factory.getbasetemp())  # a junk path that happens to be valid lands in a temp folder
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a library's warning (ComplexWarning, overflow) is not an answer either
-        try:
-            PUBLIC[name](value)
-        except (TypeError, ValueError, OSError, KeyError, IndexError, bplab.TrainingDiverged) as exc:
-            assert _raised_by_bplab(exc), f"{name}({value!r}) let a library error escape:\n" + "".join(
-                traceback.format_exception(exc)
-            )
+    call_with_junk(PUBLIC[name], name, value, (TypeError, ValueError, OSError, KeyError, IndexError, bplab.TrainingDiverged))
 
 
 # ================================================================ paths, saved files, containers of weights

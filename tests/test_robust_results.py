@@ -44,6 +44,9 @@ CASES = [
      ["Y", "'binary_cross_entropy'", "[0, 1]", "1.5"]),
     ("bce-below-0", lambda: sigmoid_net().gradients([0.5, -1.0], [0.0, -0.25], loss="binary_cross_entropy"),
      ["y", "'binary_cross_entropy'", "[0, 1]", "-0.25"]),
+    # a half_sse target so large that its squared error overflows to inf
+    ("half-sse-target-overflows", lambda: sigmoid_net().loss(X1, [[1e300, 0.0]]),
+     ["Y", "'half_sse'", "at most", "squared error", "1e+300"]),
     # scaling bounds of the wrong length would broadcast silently
     ("minmax-low-wrong-length", lambda: minmax_scale(np.ones((4, 3)), low=[0.0, 0.0]),
      ["low", "one value per column", "3 columns", "got 2"]),

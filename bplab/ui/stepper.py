@@ -112,9 +112,10 @@ class Stepper(StepBuilder):
     def __init__(self, net, x, y, loss="half_sse", lr=0.1, neuron=1, digits=5, edge_scale="layer", scale=1.0):
         if not isinstance(net, Network):
             raise TypeError(f"net must be a bplab.Network, got {show(net)}.")
-        if np.ndim(x) != 1:
+        rows, one_sample = net.input_rows(x, "x")  # numbers, finite, n_0 of them per sample
+        if not one_sample:
             raise ValueError(
-                f"x must be ONE sample, a 1-D array of {net.sizes[0]} numbers, got shape {np.shape(x)};"
+                f"x must be ONE sample, a 1-D array of {net.sizes[0]} numbers, got shape {rows.shape};"
                 " the stepper follows a single sample through the network."
             )
         self._listeners = []
