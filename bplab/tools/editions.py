@@ -102,9 +102,8 @@ def solutions_cell(cell):
         return None
     cell = _without_role(cell)
     if cell.cell_type == "code":
-        outside_and_inside = split_solution(cell.source)  # validates the markers
-        if outside_and_inside[1]:
-            cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() not in (BEGIN, END))
+        split_solution(cell.source)  # raises unless the markers pair up
+        cell.source = "\n".join(line for line in cell.source.splitlines() if line.strip() not in (BEGIN, END))
     return cell
 
 
